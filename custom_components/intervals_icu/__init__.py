@@ -1,0 +1,45 @@
+"""The Intervals.icu integration: an athlete's training data in Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .api import IntervalsClient
+from .coordinator import (
+    IntervalsConfigEntry,
+    IntervalsCoordinator,
+    IntervalsRuntimeData,
+)
+from .sync import CacheStore
+
+PLATFORMS: list[Platform] = [Platform.SENSOR]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> bool:
+    """Check the key, load the cache, fetch what changed, and add the entities."""
+    client = IntervalsClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_API_KEY],
+        base_url=entry.data[CONF_URL],
+    )
+    coordinator = IntervalsCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = IntervalsRuntimeData(client=client, coordinator=coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> bool:
+    """Unload the entities, and write the cache now so a reload starts from it."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        coordinator = entry.runtime_data.coordinator
+        await coordinator.store.async_save(coordinator.cache)
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> None:
+    """Delete the entry's activity cache with it."""
+    await CacheStore(hass, entry.entry_id).async_remove()

@@ -1,0 +1,51 @@
+"""A small typed async client of the Intervals.icu API."""
+
+from .client import (
+    DEFAULT_BASE_URL,
+    SELF,
+    ClientStats,
+    IntervalsClient,
+    normalize_athlete_id,
+)
+from .errors import (
+    IntervalsAccessDeniedError,
+    IntervalsAuthenticationError,
+    IntervalsConnectionError,
+    IntervalsError,
+    IntervalsInvalidAthleteIdError,
+    IntervalsNotFoundError,
+    IntervalsRateLimitError,
+    IntervalsResponseError,
+    IntervalsServerError,
+)
+from .models import (
+    ACTIVITY_FIELDS,
+    Activity,
+    Athlete,
+    SportInfo,
+    SportSettings,
+    Wellness,
+)
+
+__all__ = [
+    "ACTIVITY_FIELDS",
+    "DEFAULT_BASE_URL",
+    "SELF",
+    "Activity",
+    "Athlete",
+    "ClientStats",
+    "IntervalsAccessDeniedError",
+    "IntervalsAuthenticationError",
+    "IntervalsClient",
+    "IntervalsConnectionError",
+    "IntervalsError",
+    "IntervalsInvalidAthleteIdError",
+    "IntervalsNotFoundError",
+    "IntervalsRateLimitError",
+    "IntervalsResponseError",
+    "IntervalsServerError",
+    "SportInfo",
+    "SportSettings",
+    "Wellness",
+    "normalize_athlete_id",
+]

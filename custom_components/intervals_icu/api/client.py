@@ -1,0 +1,246 @@
+"""Async client of the Intervals.icu REST API (no Home Assistant imports)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+import json
+import re
+import socket
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from .errors import (
+    IntervalsAccessDeniedError,
+    IntervalsAuthenticationError,
+    IntervalsConnectionError,
+    IntervalsError,
+    IntervalsInvalidAthleteIdError,
+    IntervalsNotFoundError,
+    IntervalsRateLimitError,
+    IntervalsResponseError,
+    IntervalsServerError,
+)
+from .models import ACTIVITY_FIELDS, Activity, Athlete, Wellness, parse_list
+
+DEFAULT_BASE_URL = "https://intervals.icu"
+DEFAULT_TIMEOUT = 30.0
+# A year of 20,000 activities with `fields=` limited is about 4 MB; anything
+# far beyond that is not an answer we asked for and is not read into memory.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+SELF = "0"
+
+# `0` means the key's owner; real ids are `i123456` or a plain number.
+_ATHLETE_ID = re.compile(r"0|i?[1-9][0-9]{0,15}")
+
+
+def normalize_athlete_id(value: str | None) -> str:
+    """Return the athlete id to put in a URL, `0` for empty; refuse anything else."""
+    if value is None or value == "":
+        return SELF
+    if not isinstance(value, str) or _ATHLETE_ID.fullmatch(value) is None:
+        raise IntervalsInvalidAthleteIdError("malformed athlete id")
+    return value
+
+
+def _local(value: date | datetime) -> str:
+    """Format an athlete-local date or naive date-time as the API expects."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            raise ValueError("API dates are athlete-local and carry no zone")
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except TypeError, ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _error_text(body: bytes) -> str | None:
+    """The `error` of the service's JSON error body, when there is one."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(parsed, dict) and isinstance(error := parsed.get("error"), str):
+        return error[:200]
+    return None
+
+
+@dataclass(slots=True)
+class ClientStats:
+    """What the client has cost since it was made."""
+
+    requests: int = 0
+    failures: int = 0
+    bytes_received: int = 0
+
+
+class IntervalsClient:
+    """Talks to Intervals.icu with HTTP Basic auth (user `API_KEY`)."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        request_timeout: float = DEFAULT_TIMEOUT,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
+        """Use the given session; the key is only ever put in the auth header."""
+        self._session = session
+        self._auth = aiohttp.BasicAuth("API_KEY", api_key)
+        self._base = URL(base_url.rstrip("/") or DEFAULT_BASE_URL)
+        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self._max_bytes = max_response_bytes
+        self.stats = ClientStats()
+
+    def __repr__(self) -> str:
+        """Say where it talks to, never with what key."""
+        return f"IntervalsClient({str(self._base)!r})"
+
+    async def get_athlete(self, athlete_id: str = SELF) -> Athlete:
+        """Return the athlete; `0` resolves to the key's owner."""
+        athlete_id = normalize_athlete_id(athlete_id)
+        data = await self._get_json(athlete_id, (), {})
+        return Athlete.from_json(data)
+
+    async def get_activities(
+        self,
+        athlete_id: str,
+        oldest: date | datetime,
+        newest: date | datetime,
+        *,
+        fields: Sequence[str] = ACTIVITY_FIELDS,
+        limit: int | None = None,
+    ) -> list[Activity]:
+        """Return the activities whose local start lies in [oldest, newest]."""
+        athlete_id = normalize_athlete_id(athlete_id)
+        params = {"oldest": _local(oldest), "newest": _local(newest)}
+        if fields:
+            params["fields"] = ",".join(fields)
+        if limit is not None:
+            params["limit"] = str(limit)
+        data = await self._get_json(athlete_id, ("activities",), params)
+        return parse_list(data, Activity.from_json, "activities")
+
+    async def get_wellness(
+        self, athlete_id: str, oldest: date, newest: date
+    ) -> list[Wellness]:
+        """Return the wellness records of the local days oldest..newest."""
+        athlete_id = normalize_athlete_id(athlete_id)
+        params = {"oldest": _local(oldest), "newest": _local(newest)}
+        data = await self._get_json(athlete_id, ("wellness.json",), params)
+        return parse_list(data, Wellness.from_json, "wellness")
+
+    async def _get_json(
+        self, athlete_id: str, path: Sequence[str], params: Mapping[str, str]
+    ) -> Any:
+        try:
+            return await self.request("GET", athlete_id, path, params)
+        except IntervalsAccessDeniedError:
+            if athlete_id == SELF:
+                raise IntervalsAuthenticationError("API key refused") from None
+            # A 403 is either a bad key or a key that may not see this
+            # athlete; only asking for the key's own athlete tells which.
+            try:
+                owner = Athlete.from_json(await self.request("GET", SELF, (), {}))
+            except IntervalsAccessDeniedError:
+                raise IntervalsAuthenticationError("API key refused") from None
+            if owner.id == athlete_id:
+                raise IntervalsAuthenticationError("API key refused") from None
+            raise
+
+    async def request(
+        self,
+        method: str,
+        athlete_id: str,
+        path: Sequence[str],
+        params: Mapping[str, str],
+        body: Any = None,
+    ) -> Any:
+        """Send one request for `/api/v1/athlete/{id}/…` and return its JSON."""
+        url = self._base.joinpath("api", "v1", "athlete", athlete_id, *path)
+        self.stats.requests += 1
+        try:
+            return await self._send(method, url, params, body)
+        except IntervalsError:
+            self.stats.failures += 1
+            raise
+
+    async def _send(
+        self, method: str, url: URL, params: Mapping[str, str], body: Any
+    ) -> Any:
+        try:
+            async with self._session.request(
+                method,
+                url,
+                params=params,
+                json=body,
+                auth=self._auth,
+                timeout=self._timeout,
+                headers={"Accept": "application/json"},
+                allow_redirects=False,
+            ) as response:
+                length = response.content_length
+                if length is not None and length > self._max_bytes:
+                    raise IntervalsResponseError("response too large")
+                payload = await self._read(response)
+                status = response.status
+                retry_after = response.headers.get("Retry-After")
+        except TimeoutError as err:
+            raise IntervalsConnectionError(
+                "Intervals.icu did not answer in time"
+            ) from err
+        except (aiohttp.ClientError, socket.gaierror, OSError) as err:
+            raise IntervalsConnectionError(
+                f"Cannot talk to Intervals.icu: {type(err).__name__}"
+            ) from err
+        self.stats.bytes_received += len(payload)
+        self._raise_for_status(status, payload, retry_after)
+        try:
+            return json.loads(payload)
+        except ValueError as err:
+            raise IntervalsResponseError("response is not JSON") from err
+
+    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > self._max_bytes:
+                raise IntervalsResponseError("response too large")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    @staticmethod
+    def _raise_for_status(status: int, payload: bytes, retry_after: str | None) -> None:
+        if 200 <= status < 300:
+            return
+        message = _error_text(payload)
+        if status == 401:
+            raise IntervalsAuthenticationError("API key refused")
+        if status == 403:
+            raise IntervalsAccessDeniedError(message or "Access denied")
+        if status == 404:
+            raise IntervalsNotFoundError(message or "Not Found")
+        if status == 429:
+            raise IntervalsRateLimitError(_retry_after(retry_after))
+        raise IntervalsServerError(status, message)

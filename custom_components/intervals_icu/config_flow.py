@@ -1,0 +1,173 @@
+"""Config flow of the Intervals.icu integration: key, athlete, reauth, reconfigure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, override
+
+import probatio
+
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+)
+from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .api import (
+    SELF,
+    Athlete,
+    IntervalsAccessDeniedError,
+    IntervalsAuthenticationError,
+    IntervalsClient,
+    IntervalsError,
+    IntervalsInvalidAthleteIdError,
+    IntervalsNotFoundError,
+    normalize_athlete_id,
+)
+from .const import CONF_ATHLETE_ID, DEFAULT_URL, DOMAIN, LOGGER
+from .options_flow import IntervalsOptionsFlow
+
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_TEXT = TextSelector()
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Ask for the API key and athlete, and check them against the service."""
+
+    VERSION = 1
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> IntervalsOptionsFlow:
+        """Choose the activity types of each sport group."""
+        return IntervalsOptionsFlow()
+
+    async def _validate(
+        self, api_key: str, athlete_id: str, url: str
+    ) -> tuple[Athlete | None, dict[str, str]]:
+        """Fetch the athlete with this key; return it or the errors per field."""
+        try:
+            athlete_id = normalize_athlete_id(athlete_id)
+        except IntervalsInvalidAthleteIdError:
+            return None, {CONF_ATHLETE_ID: "invalid_athlete_id"}
+        client = IntervalsClient(
+            async_get_clientsession(self.hass), api_key, base_url=url
+        )
+        try:
+            return await client.get_athlete(athlete_id), {}
+        except IntervalsAuthenticationError:
+            return None, {CONF_API_KEY: "invalid_auth"}
+        except IntervalsAccessDeniedError, IntervalsNotFoundError:
+            if athlete_id == SELF:
+                # The key's own athlete always exists: this is not Intervals.icu.
+                return None, {"base": "cannot_connect"}
+            return None, {CONF_ATHLETE_ID: "athlete_not_found"}
+        except IntervalsError:
+            return None, {"base": "cannot_connect"}
+        except Exception:  # noqa: BLE001 - shown as "unknown", logged for a bug report
+            LOGGER.exception("Unexpected error while checking the API key")
+            return None, {"base": "unknown"}
+
+    def _schema(self, step_id: str, suggested: Mapping[str, Any]) -> probatio.Schema:
+        fields: dict[probatio.Marker, Any] = {
+            probatio.Required(CONF_API_KEY): _PASSWORD
+        }
+        if step_id == "user":
+            fields[probatio.Optional(CONF_ATHLETE_ID)] = _TEXT
+        if self.show_advanced_options and step_id != "reauth_confirm":
+            fields[probatio.Required(CONF_URL, default=DEFAULT_URL)] = _URL
+        return self.add_suggested_values_to_schema(probatio.Schema(fields), suggested)
+
+    @override
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add an athlete: the key, and whose data (empty for the key's owner)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            url = user_input.get(CONF_URL, DEFAULT_URL)
+            athlete, errors = await self._validate(
+                user_input[CONF_API_KEY], user_input.get(CONF_ATHLETE_ID, ""), url
+            )
+            if athlete is not None:
+                await self.async_set_unique_id(athlete.id)
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=athlete.name or athlete.id,
+                    data={
+                        CONF_API_KEY: user_input[CONF_API_KEY],
+                        CONF_ATHLETE_ID: athlete.id,
+                        CONF_URL: url,
+                    },
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self._schema("user", user_input or {}),
+            errors=errors,
+        )
+
+    async def async_step_reauth(
+        self,
+        entry_data: Mapping[str, Any],  # noqa: ARG002 - the key is asked anew
+    ) -> ConfigFlowResult:
+        """Start reauthentication when the key stops working."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new key for the same athlete."""
+        return await self._update_key(
+            "reauth_confirm", self._get_reauth_entry(), user_input
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the key (and, in advanced mode, the server) of an athlete."""
+        return await self._update_key(
+            "reconfigure", self._get_reconfigure_entry(), user_input
+        )
+
+    async def _update_key(
+        self, step_id: str, entry: ConfigEntry, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            url = user_input.get(CONF_URL, entry.data[CONF_URL])
+            athlete, errors = await self._validate(
+                user_input[CONF_API_KEY], entry.data[CONF_ATHLETE_ID], url
+            )
+            if CONF_ATHLETE_ID in errors:
+                # The new key cannot see the athlete this entry is about.
+                return self.async_abort(reason="wrong_athlete")
+            if athlete is not None:
+                await self.async_set_unique_id(athlete.id)
+                self._abort_if_unique_id_mismatch(reason="wrong_athlete")
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={
+                        CONF_API_KEY: user_input[CONF_API_KEY],
+                        CONF_URL: url,
+                    },
+                )
+        suggested = {CONF_URL: entry.data[CONF_URL]}
+        if self.source == SOURCE_RECONFIGURE:
+            suggested |= user_input or {}
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self._schema(step_id, suggested),
+            description_placeholders={"name": entry.title},
+            errors=errors,
+        )

@@ -1,0 +1,88 @@
+"""Constants of the Intervals.icu integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "intervals_icu"
+LOGGER = logging.getLogger(__package__)
+
+CONF_ATHLETE_ID: Final = "athlete_id"
+# Options: which activity types count in each sport group.
+CONF_GROUPS: Final = "groups"
+
+DEFAULT_URL: Final = "https://intervals.icu"
+UPDATE_INTERVAL: Final = timedelta(hours=1)
+
+# Intervals.icu's own default sport settings group types like this.
+DEFAULT_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "run": ("Run", "VirtualRun", "TrailRun"),
+    "ride": ("Ride", "VirtualRide", "GravelRide", "MountainBikeRide"),
+    "swim": ("Swim", "OpenWaterSwim"),
+}
+
+# The activity types of the OpenAPI spec's enum, for the options flow.
+ACTIVITY_TYPES: Final[tuple[str, ...]] = (
+    "Ride",
+    "Run",
+    "Swim",
+    "WeightTraining",
+    "Hike",
+    "Walk",
+    "AlpineSki",
+    "BackcountrySki",
+    "Badminton",
+    "Canoeing",
+    "Crossfit",
+    "EBikeRide",
+    "EMountainBikeRide",
+    "Elliptical",
+    "Golf",
+    "GravelRide",
+    "TrackRide",
+    "Handcycle",
+    "HighIntensityIntervalTraining",
+    "Hockey",
+    "IceSkate",
+    "InlineSkate",
+    "Kayaking",
+    "Kitesurf",
+    "MountainBikeRide",
+    "Cyclocross",
+    "NordicSki",
+    "OpenWaterSwim",
+    "Padel",
+    "Pilates",
+    "Pickleball",
+    "Racquetball",
+    "Rugby",
+    "RockClimbing",
+    "RollerSki",
+    "Rowing",
+    "Sail",
+    "Skateboard",
+    "Snowboard",
+    "Snowshoe",
+    "Soccer",
+    "Squash",
+    "StairStepper",
+    "StandUpPaddling",
+    "Surfing",
+    "TableTennis",
+    "Tennis",
+    "TrailRun",
+    "Transition",
+    "Velomobile",
+    "VirtualRide",
+    "VirtualRow",
+    "VirtualRun",
+    "VirtualSki",
+    "WaterSport",
+    "Wheelchair",
+    "Windsurf",
+    "Workout",
+    "Yoga",
+    "Other",
+)

@@ -1,0 +1,263 @@
+"""The coordinator: one update per hour, a typed snapshot for the entities."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import override
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .aggregate import (
+    Period,
+    Totals,
+    aggregate,
+    count_stubs,
+    latest,
+    period_starts,
+    window_start,
+)
+from .api import (
+    Activity,
+    Athlete,
+    IntervalsAccessDeniedError,
+    IntervalsAuthenticationError,
+    IntervalsClient,
+    IntervalsConnectionError,
+    IntervalsError,
+    IntervalsNotFoundError,
+    IntervalsRateLimitError,
+    IntervalsResponseError,
+    IntervalsServerError,
+    Wellness,
+)
+from .const import (
+    CONF_ATHLETE_ID,
+    CONF_GROUPS,
+    DEFAULT_GROUPS,
+    DOMAIN,
+    LOGGER,
+    UPDATE_INTERVAL,
+)
+from .sync import RECENT_DAYS, ActivityCache, CacheStore
+
+# Wellness days fetched each update: today and the week before it.
+WELLNESS_DAYS = 7
+
+
+@dataclass(kw_only=True)
+class IntervalsRuntimeData:
+    """What a loaded entry keeps."""
+
+    client: IntervalsClient
+    coordinator: IntervalsCoordinator
+
+
+type IntervalsConfigEntry = ConfigEntry[IntervalsRuntimeData]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsData:
+    """Everything the entities show, computed once per update."""
+
+    athlete: Athlete
+    zone: ZoneInfo
+    today: date
+    """The athlete's today, in the athlete's time zone."""
+    starts: Mapping[Period, date]
+    totals: Mapping[str, Mapping[Period, Totals]]
+    wellness: tuple[Wellness, ...]
+    """Newest first, the athlete's last WELLNESS_DAYS days."""
+    last_activity: Activity | None
+    activities_ytd: int
+    """Activities this year, Strava stubs included."""
+    strava_stubs_ytd: int
+    new_activities: tuple[Activity, ...] = field(default=())
+    """Activities that appeared in this update (never on the first load)."""
+
+    def period_start(self, period: Period) -> datetime:
+        """The instant the period began, in the athlete's zone."""
+        day = self.starts[period]
+        return datetime(day.year, day.month, day.day, tzinfo=self.zone)
+
+    def latest_wellness(self, attr: str) -> tuple[float, date] | None:
+        """The most recent non-null value of a wellness field, and its day."""
+        for record in self.wellness:
+            value: float | None = getattr(record, attr)
+            if value is not None:
+                return value, record.day
+        return None
+
+
+def configured_groups(entry: ConfigEntry) -> dict[str, frozenset[str]]:
+    """The sport groups switched on, with the activity types each counts."""
+    groups = entry.options.get(CONF_GROUPS)
+    if not isinstance(groups, dict):
+        return {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
+    return {
+        name: frozenset(types)
+        for name, types in groups.items()
+        if name in DEFAULT_GROUPS
+    }
+
+
+class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
+    """Fetches what changed, keeps the cache, and builds the snapshot."""
+
+    config_entry: IntervalsConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: IntervalsConfigEntry,
+        client: IntervalsClient,
+    ) -> None:
+        """Set up for one athlete."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=UPDATE_INTERVAL,
+        )
+        self.client = client
+        self.athlete_id: str = entry.data[CONF_ATHLETE_ID]
+        self.groups = configured_groups(entry)
+        self.store = CacheStore(hass, entry.entry_id)
+        self.cache = ActivityCache(self.athlete_id)
+        self._athlete: Athlete | None = None
+        self._zone_warned = False
+
+    @override
+    async def _async_setup(self) -> None:
+        """Load the cache, so a restart does not download the year again."""
+        self.cache = await self.store.async_load(self.athlete_id)
+
+    @override
+    async def _async_update_data(self) -> IntervalsData:
+        try:
+            return await self._update()
+        except IntervalsAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except IntervalsRateLimitError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                retry_after=err.retry_after,
+            ) from err
+        except IntervalsError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key=_error_key(err),
+            ) from err
+
+    def _zone(self, athlete: Athlete) -> ZoneInfo:
+        try:
+            if athlete.timezone:
+                return ZoneInfo(athlete.timezone)
+        except ZoneInfoNotFoundError, ValueError:
+            pass
+        if not self._zone_warned:
+            self._zone_warned = True
+            LOGGER.warning(
+                "The athlete has no usable time zone; using Home Assistant's"
+            )
+        zone = dt_util.get_default_time_zone()
+        return zone if isinstance(zone, ZoneInfo) else ZoneInfo("UTC")
+
+    async def _update(self) -> IntervalsData:
+        fetched_athlete = self._athlete is None
+        if self._athlete is None:
+            self._athlete = await self.client.get_athlete(self.athlete_id)
+        zone = self._zone(self._athlete)
+        now = dt_util.utcnow().astimezone(zone).replace(tzinfo=None)
+        today = now.date()
+        start = window_start(today)
+        first_load = self.cache.window_start is None
+        recent = datetime.combine(
+            today - timedelta(days=RECENT_DAYS), datetime.min.time()
+        )
+        if self.cache.needs_reconcile(today, start):
+            if not fetched_athlete:
+                # Thresholds and the time zone change rarely: once a day is enough.
+                self._athlete = await self.client.get_athlete(self.athlete_id)
+            fetched: list[Activity] = []
+            for oldest, newest in self.cache.reconcile_windows(start, today):
+                fetched += await self.client.get_activities(
+                    self.athlete_id, oldest, newest
+                )
+            result = self.cache.reconcile(start, today, fetched)
+        else:
+            fetched = await self.client.get_activities(
+                self.athlete_id, recent, datetime.combine(today, datetime.max.time())
+            )
+            result = self.cache.merge_recent(recent, fetched)
+        wellness = await self.client.get_wellness(
+            self.athlete_id, today - timedelta(days=WELLNESS_DAYS - 1), today
+        )
+        self.store.async_schedule_save(self.cache)
+        return self._snapshot(
+            self._athlete,
+            zone,
+            today,
+            wellness,
+            ()
+            if first_load
+            else tuple(a for a in result.added if a.start_local >= recent),
+        )
+
+    def _snapshot(
+        self,
+        athlete: Athlete,
+        zone: ZoneInfo,
+        today: date,
+        wellness: list[Wellness],
+        new: tuple[Activity, ...],
+    ) -> IntervalsData:
+        activities = self.cache.activities.values()
+        starts = period_starts(today)
+        year_start = datetime.combine(starts[Period.YEAR], datetime.min.time())
+        end = datetime.combine(today, datetime.max.time())
+        return IntervalsData(
+            athlete=athlete,
+            zone=zone,
+            today=today,
+            starts=starts,
+            totals=aggregate(activities, self.groups, today),
+            wellness=tuple(
+                sorted(
+                    (w for w in wellness if w.day <= today),
+                    key=lambda w: w.day,
+                    reverse=True,
+                )
+            ),
+            last_activity=latest(a for a in activities if a.start_local <= end),
+            activities_ytd=sum(
+                1 for a in activities if year_start <= a.start_local <= end
+            ),
+            strava_stubs_ytd=count_stubs(activities, starts[Period.YEAR]),
+            new_activities=tuple(sorted(new, key=lambda a: a.start_local)),
+        )
+
+
+def _error_key(err: IntervalsError) -> str:
+    """The translation key of the message shown for a failed update."""
+    if isinstance(err, IntervalsAccessDeniedError):
+        return "access_denied"
+    if isinstance(err, IntervalsNotFoundError):
+        return "athlete_not_found"
+    if isinstance(err, IntervalsConnectionError):
+        return "cannot_connect"
+    if isinstance(err, IntervalsServerError):
+        return "server_error"
+    if isinstance(err, IntervalsResponseError):
+        return "invalid_response"
+    return "unknown_error"

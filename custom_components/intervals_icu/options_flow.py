@@ -1,0 +1,65 @@
+"""Options: which activity types count in each sport group, and which groups exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import probatio
+
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+
+from .const import ACTIVITY_TYPES, CONF_GROUPS, DEFAULT_GROUPS
+
+_TYPES = SelectSelector(
+    SelectSelectorConfig(
+        options=list(ACTIVITY_TYPES), multiple=True, mode=SelectSelectorMode.DROPDOWN
+    )
+)
+
+
+class IntervalsOptionsFlow(OptionsFlowWithReload):
+    """Edit the sport groups; on reload totals are recomputed from the cache."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """One switch and one type list per group."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            groups: dict[str, list[str]] = {}
+            for name in DEFAULT_GROUPS:
+                if not user_input[f"{name}_enabled"]:
+                    continue
+                types = [
+                    t
+                    for t in user_input.get(f"{name}_types", [])
+                    if t in ACTIVITY_TYPES
+                ]
+                if not types:
+                    errors[f"{name}_types"] = "no_types"
+                groups[name] = types
+            if not errors:
+                return self.async_create_entry(data={CONF_GROUPS: groups})
+        current: dict[str, Any] = self.config_entry.options.get(
+            CONF_GROUPS, {name: list(types) for name, types in DEFAULT_GROUPS.items()}
+        )
+        schema: dict[probatio.Marker, Any] = {}
+        suggested: dict[str, Any] = {}
+        for name, default_types in DEFAULT_GROUPS.items():
+            schema[probatio.Required(f"{name}_enabled")] = BooleanSelector()
+            schema[probatio.Optional(f"{name}_types")] = _TYPES
+            suggested[f"{name}_enabled"] = name in current
+            suggested[f"{name}_types"] = list(current.get(name, default_types))
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(schema), user_input or suggested
+            ),
+            errors=errors,
+        )
