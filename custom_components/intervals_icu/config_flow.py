@@ -79,14 +79,18 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.exception("Unexpected error while checking the API key")
             return None, {"base": "unknown"}
 
-    def _schema(self, step_id: str, suggested: Mapping[str, Any]) -> probatio.Schema:
+    def _schema(
+        self, step_id: str, suggested: Mapping[str, Any], url: str = DEFAULT_URL
+    ) -> probatio.Schema:
         fields: dict[probatio.Marker, Any] = {
             probatio.Required(CONF_API_KEY): _PASSWORD
         }
         if step_id == "user":
             fields[probatio.Optional(CONF_ATHLETE_ID)] = _TEXT
-        if self.show_advanced_options and step_id != "reauth_confirm":
-            fields[probatio.Required(CONF_URL, default=DEFAULT_URL)] = _URL
+        # Always shown: `show_advanced_options` is deprecated (always True since
+        # HA 2026.10, removed in 2027.6); the default is the real service.
+        if step_id != "reauth_confirm":
+            fields[probatio.Required(CONF_URL, default=url)] = _URL
         return self.add_suggested_values_to_schema(probatio.Schema(fields), suggested)
 
     @override
@@ -135,7 +139,7 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the key (and, in advanced mode, the server) of an athlete."""
+        """Change the key (and the server) of an athlete."""
         return await self._update_key(
             "reconfigure", self._get_reconfigure_entry(), user_input
         )
@@ -167,7 +171,7 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
             suggested |= user_input or {}
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self._schema(step_id, suggested),
+            data_schema=self._schema(step_id, suggested, entry.data[CONF_URL]),
             description_placeholders={"name": entry.title},
             errors=errors,
         )

@@ -45,7 +45,7 @@ from .const import (
     LOGGER,
     UPDATE_INTERVAL,
 )
-from .sync import RECENT_DAYS, ActivityCache, CacheStore
+from .sync import ActivityCache, CacheStore
 
 # Wellness days fetched each update: today and the week before it.
 WELLNESS_DAYS = 7
@@ -181,25 +181,14 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         now = dt_util.utcnow().astimezone(zone).replace(tzinfo=None)
         today = now.date()
         start = window_start(today)
-        first_load = self.cache.window_start is None
-        recent = datetime.combine(
-            today - timedelta(days=RECENT_DAYS), datetime.min.time()
-        )
-        if self.cache.needs_reconcile(today, start):
-            if not fetched_athlete:
-                # Thresholds and the time zone change rarely: once a day is enough.
-                self._athlete = await self.client.get_athlete(self.athlete_id)
-            fetched: list[Activity] = []
-            for oldest, newest in self.cache.reconcile_windows(start, today):
-                fetched += await self.client.get_activities(
-                    self.athlete_id, oldest, newest
-                )
-            result = self.cache.reconcile(start, today, fetched)
-        else:
-            fetched = await self.client.get_activities(
-                self.athlete_id, recent, datetime.combine(today, datetime.max.time())
-            )
-            result = self.cache.merge_recent(recent, fetched)
+        if self.cache.needs_reconcile(today, start) and not fetched_athlete:
+            # Thresholds and the time zone change rarely: once a day is enough.
+            self._athlete = await self.client.get_athlete(self.athlete_id)
+
+        async def fetch(oldest: datetime, newest: datetime) -> list[Activity]:
+            return await self.client.get_activities(self.athlete_id, oldest, newest)
+
+        new = await self.cache.async_sync(fetch, today, start)
         wellness = await self.client.get_wellness(
             self.athlete_id, today - timedelta(days=WELLNESS_DAYS - 1), today
         )
@@ -209,9 +198,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             zone,
             today,
             wellness,
-            ()
-            if first_load
-            else tuple(a for a in result.added if a.start_local >= recent),
+            new,
         )
 
     def _snapshot(
@@ -244,7 +231,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 1 for a in activities if year_start <= a.start_local <= end
             ),
             strava_stubs_ytd=count_stubs(activities, starts[Period.YEAR]),
-            new_activities=tuple(sorted(new, key=lambda a: a.start_local)),
+            new_activities=new,
         )
 
 

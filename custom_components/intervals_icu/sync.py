@@ -8,9 +8,9 @@ Home Assistant `Store`, so a restart needs no download of the year.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 import math
 from typing import Any, override
 
@@ -28,6 +28,9 @@ SAVE_DELAY = 30
 RECENT_DAYS = 3
 # A reconcile asks for at most about this many activities per request.
 PAGE_SIZE = 5000
+
+type Fetch = Callable[[datetime, datetime], Awaitable[list[Activity]]]
+"""Fetch the activities whose local start lies in [oldest, newest]."""
 
 # Order of the columns of a persisted activity; a list per activity instead of
 # an object keeps 20,000 activities near 2 MB on disk.
@@ -143,6 +146,34 @@ class ActivityCache:
     def merge_recent(self, since: datetime, fetched: Iterable[Activity]) -> MergeResult:
         """Merge a fetch of [since, now]: what it lacks in that window was deleted."""
         return self._merge(fetched, lambda a: a.start_local >= since)
+
+    async def async_sync(
+        self, fetch: Fetch, today: date, start: date
+    ) -> tuple[Activity, ...]:
+        """Bring the cache up to date; return the activities that newly appeared.
+
+        A reconcile when one is due, else only the last RECENT_DAYS days. New
+        activities are reported only when they are recent and the cache was
+        not empty: the first load and old finds of a reconcile are not news.
+        """
+        first_load = self.window_start is None
+        recent = datetime.combine(today - timedelta(days=RECENT_DAYS), time.min)
+        if self.needs_reconcile(today, start):
+            fetched: list[Activity] = []
+            for oldest, newest in self.reconcile_windows(start, today):
+                fetched += await fetch(oldest, newest)
+            result = self.reconcile(start, today, fetched)
+        else:
+            end = datetime.combine(today, time(23, 59, 59))
+            result = self.merge_recent(recent, await fetch(recent, end))
+        if first_load:
+            return ()
+        return tuple(
+            sorted(
+                (a for a in result.added if a.start_local >= recent and not a.is_stub),
+                key=lambda a: a.start_local,
+            )
+        )
 
     def _merge(
         self, fetched: Iterable[Activity], covered: Callable[[Activity], bool]

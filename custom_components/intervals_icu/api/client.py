@@ -106,7 +106,10 @@ class IntervalsClient:
     ) -> None:
         """Use the given session; the key is only ever put in the auth header."""
         self._session = session
-        self._auth = aiohttp.BasicAuth("API_KEY", api_key)
+        self._headers = {
+            "Accept": "application/json",
+            "Authorization": aiohttp.encode_basic_auth("API_KEY", api_key),
+        }
         self._base = URL(base_url.rstrip("/") or DEFAULT_BASE_URL)
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._max_bytes = max_response_bytes
@@ -180,7 +183,16 @@ class IntervalsClient:
         url = self._base.joinpath("api", "v1", "athlete", athlete_id, *path)
         self.stats.requests += 1
         try:
-            return await self._send(method, url, params, body)
+            try:
+                return await self._send(method, url, params, body)
+            except IntervalsConnectionError as err:
+                # A pooled keep-alive connection the server already closed
+                # fails at once; a GET is safe to send again on a fresh one.
+                if method != "GET" or not isinstance(
+                    err.__cause__, aiohttp.ServerDisconnectedError
+                ):
+                    raise
+                return await self._send(method, url, params, body)
         except IntervalsError:
             self.stats.failures += 1
             raise
@@ -194,9 +206,8 @@ class IntervalsClient:
                 url,
                 params=params,
                 json=body,
-                auth=self._auth,
                 timeout=self._timeout,
-                headers={"Accept": "application/json"},
+                headers=self._headers,
                 allow_redirects=False,
             ) as response:
                 length = response.content_length

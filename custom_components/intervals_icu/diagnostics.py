@@ -1,0 +1,73 @@
+"""Diagnostics: what a bug report needs, without the key or anything personal."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+
+from .coordinator import IntervalsConfigEntry
+
+TO_REDACT = {CONF_API_KEY, "title", "unique_id", "name"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: IntervalsConfigEntry
+) -> dict[str, Any]:
+    """Return the entry, the cache's shape, request counts and the last outcome."""
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
+    cache = coordinator.cache
+    starts = sorted(a.start_local for a in cache.activities.values())
+    path = coordinator.store.path
+    size = await hass.async_add_executor_job(
+        lambda: os.path.getsize(path) if os.path.exists(path) else None
+    )
+    data = coordinator.data
+    return {
+        "entry": async_redact_data(
+            {"data": dict(entry.data), "options": dict(entry.options), "title": entry.title},
+            TO_REDACT,
+        ),
+        "athlete": None
+        if data is None
+        else {
+            "timezone": data.athlete.timezone,
+            "sport_settings": [
+                {
+                    "types": list(s.types),
+                    "ftp": s.ftp,
+                    "lthr": s.lthr,
+                    "max_hr": s.max_hr,
+                    "threshold_pace": s.threshold_pace,
+                    "pace_units": s.pace_units,
+                }
+                for s in data.athlete.sport_settings
+            ],
+        },
+        "groups": {name: sorted(types) for name, types in coordinator.groups.items()},
+        "cache": {
+            "activities": len(cache.activities),
+            "first": starts[0].isoformat() if starts else None,
+            "last": starts[-1].isoformat() if starts else None,
+            "window_start": cache.window_start.isoformat() if cache.window_start else None,
+            "reconciled_on": cache.reconciled_on.isoformat() if cache.reconciled_on else None,
+            "bytes_on_disk": size,
+        },
+        "requests": {
+            "sent": runtime.client.stats.requests,
+            "failed": runtime.client.stats.failures,
+            "bytes_received": runtime.client.stats.bytes_received,
+        },
+        "last_update": {
+            "success": coordinator.last_update_success,
+            "error": type(coordinator.last_exception).__name__
+            if coordinator.last_exception
+            else None,
+        },
+        "strava_stubs_ytd": None if data is None else data.strava_stubs_ytd,
+        "activities_ytd": None if data is None else data.activities_ytd,
+    }

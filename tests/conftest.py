@@ -1,0 +1,111 @@
+"""Fixtures: Home Assistant with the integration, talking to the emulator on 127.0.0.1."""
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from unittest.mock import PropertyMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
+from emulator.generator import generate_athlete
+from emulator.model import Athlete
+from emulator.server import EmulatorServer
+from emulator.state import EmulatorState
+from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.core import HomeAssistant
+
+# A fixed "now" keeps generated data and snapshots stable: 10:00 UTC on
+# Monday 15 June 2026 is noon in Amsterdam.
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
+ATHLETE_ID = "i123456"
+API_KEY = "test-api-key-7f3a9c"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterator[None]:
+    """Let Home Assistant load the integration from custom_components/."""
+    return
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots of registry entries and states in Home Assistant's stable form."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create the sensors that are disabled by default enabled, to test them too."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def frozen(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
+    """Freeze time at NOW."""
+    freezer.move_to(NOW)
+    return freezer
+
+
+@pytest.fixture
+def athlete(frozen: FrozenDateTimeFactory) -> Athlete:
+    """A seeded athlete in Amsterdam with a year and a half of data."""
+    return generate_athlete(
+        seed=7,
+        athlete_id=ATHLETE_ID,
+        name="Test Athlete",
+        api_key=API_KEY,
+        timezone="Europe/Amsterdam",
+        activities_per_year=300,
+        start=date(2025, 1, 1),
+        end=NOW.date(),
+        now=NOW,
+        strava_share=0.05,
+        events_until=date(2026, 7, 15),
+    )
+
+
+@pytest.fixture
+def state(athlete: Athlete) -> EmulatorState:
+    """The emulator's data: the athlete and its key."""
+    return EmulatorState.with_athletes(athlete)
+
+
+@pytest.fixture
+async def emulator(
+    state: EmulatorState, socket_enabled: None
+) -> AsyncIterator[EmulatorServer]:
+    """The emulator listening on 127.0.0.1 (connections elsewhere stay blocked)."""
+    async with EmulatorServer(state) as server:
+        yield server
+
+
+@pytest.fixture
+def config_entry(emulator: EmulatorServer, athlete: Athlete) -> MockConfigEntry:
+    """A config entry for the athlete, pointing at the emulator."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id="01JINTERVALSICUTESTENTRY00",
+        title=athlete.name,
+        unique_id=athlete.id,
+        data={CONF_API_KEY: API_KEY, CONF_ATHLETE_ID: athlete.id, CONF_URL: emulator.url},
+    )
+
+
+@pytest.fixture
+async def setup_integration(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The config entry, set up."""
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry

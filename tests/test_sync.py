@@ -1,0 +1,231 @@
+"""The activity cache: incremental updates always agree with a full recomputation."""
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+import pytest
+
+from custom_components.intervals_icu.aggregate import aggregate, window_start
+from custom_components.intervals_icu.api import Activity
+from custom_components.intervals_icu.const import DEFAULT_GROUPS
+from custom_components.intervals_icu.sync import (
+    PAGE_SIZE,
+    RECENT_DAYS,
+    ActivityCache,
+)
+
+GROUPS = {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
+ZONE = ZoneInfo("America/Los_Angeles")
+KINDS = ["Run", "TrailRun", "Ride", "VirtualRide", "Swim", "Walk"]
+
+
+class FakeService:
+    """The athlete's activities as the service holds them; fetch by local window."""
+
+    def __init__(self) -> None:
+        self.activities: dict[str, Activity] = {}
+        self.requests: list[tuple[datetime, datetime]] = []
+
+    async def fetch(self, oldest: datetime, newest: datetime) -> list[Activity]:
+        self.requests.append((oldest, newest))
+        found = [
+            a for a in self.activities.values() if oldest <= a.start_local <= newest
+        ]
+        return sorted(found, key=lambda a: a.start_local, reverse=True)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+class IncrementalSync(RuleBasedStateMachine):
+    """Random inserts, edits, deletions, type changes and clock advances."""
+
+    @initialize(
+        start=st.datetimes(
+            min_value=datetime(2026, 12, 25), max_value=datetime(2027, 1, 3)
+        )
+    )
+    def setup(self, start: datetime) -> None:
+        self.service = FakeService()
+        self.cache = ActivityCache("i1")
+        self.now = start.replace(tzinfo=UTC)
+        self.next_id = 0
+        # Changes older than the recent window wait for the daily reconcile.
+        self.stale = False
+        self.seen_new: list[str] = []
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(ZONE).replace(tzinfo=None)
+
+    def _recent_start(self) -> datetime:
+        today = self.local_now.date()
+        return datetime.combine(
+            today - timedelta(days=RECENT_DAYS), datetime.min.time()
+        )
+
+    @rule(
+        minutes_ago=st.integers(min_value=0, max_value=60 * 24 * 20),
+        kind=st.sampled_from(KINDS),
+        distance=st.floats(min_value=0, max_value=200_000, allow_nan=False),
+    )
+    def insert(self, minutes_ago: int, kind: str, distance: float) -> None:
+        start = self.local_now - timedelta(minutes=minutes_ago)
+        self.next_id += 1
+        ident = f"i{self.next_id}"
+        self.service.activities[ident] = Activity(
+            id=ident, start_local=start, type=kind, distance=distance, moving_time=60.0
+        )
+        self.stale |= start < self._recent_start()
+
+    @rule(
+        data=st.data(), distance=st.floats(min_value=0, max_value=1e5, allow_nan=False)
+    )
+    def edit(self, data: st.DataObject, distance: float) -> None:
+        if not self.service.activities:
+            return
+        ident = data.draw(st.sampled_from(sorted(self.service.activities)))
+        old = self.service.activities[ident]
+        kind = data.draw(st.sampled_from([old.type, *KINDS]))
+        self.service.activities[ident] = Activity(
+            id=ident,
+            start_local=old.start_local,
+            type=kind,
+            distance=distance,
+            moving_time=60.0,
+        )
+        self.stale |= old.start_local < self._recent_start()
+
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        if not self.service.activities:
+            return
+        ident = data.draw(st.sampled_from(sorted(self.service.activities)))
+        self.stale |= (
+            self.service.activities.pop(ident).start_local < self._recent_start()
+        )
+
+    @rule(hours=st.integers(min_value=1, max_value=30))
+    def advance(self, hours: int) -> None:
+        self.now += timedelta(hours=hours)
+
+    @rule()
+    def update(self) -> None:
+        today = self.local_now.date()
+        start = window_start(today)
+        reconcile = self.cache.needs_reconcile(today, start)
+        before = len(self.service.requests)
+        new = run(self.cache.async_sync(self.service.fetch, today, start))
+        requests = len(self.service.requests) - before
+        if reconcile:
+            self.stale = False
+            assert requests == len(self.cache.reconcile_windows(start, today))
+        else:
+            assert requests == 1
+        self.seen_new += [a.id for a in new]
+        if not self.stale:
+            self.check_totals()
+
+    def check_totals(self) -> None:
+        today = self.local_now.date()
+        cached = aggregate(self.cache.activities.values(), GROUPS, today)
+        truth = aggregate(self.service.activities.values(), GROUPS, today)
+        for group, periods in truth.items():
+            for period, expected in periods.items():
+                got = cached[group][period]
+                # Sums in another order differ in the last bits only.
+                assert got.count == expected.count, (group, period)
+                assert got.distance == pytest.approx(expected.distance, abs=1e-6)
+                assert got.moving_time == pytest.approx(expected.moving_time, abs=1e-6)
+
+    @invariant()
+    def news_are_unique(self) -> None:
+        if hasattr(self, "seen_new"):
+            assert len(self.seen_new) == len(set(self.seen_new))
+
+
+IncrementalSync.TestCase.settings = settings(
+    max_examples=150, stateful_step_count=40, deadline=None
+)
+TestIncrementalSync = IncrementalSync.TestCase
+
+
+def test_first_load_reports_nothing_new_then_new_uploads() -> None:
+    service = FakeService()
+    service.activities["old"] = Activity(
+        id="old", start_local=datetime(2026, 5, 1, 8), type="Run"
+    )
+    cache = ActivityCache("i1")
+    today = date(2026, 5, 10)
+    assert run(cache.async_sync(service.fetch, today, window_start(today))) == ()
+    service.activities["new"] = Activity(
+        id="new", start_local=datetime(2026, 5, 10, 7), type="Ride"
+    )
+    new = run(cache.async_sync(service.fetch, today, window_start(today)))
+    assert [a.id for a in new] == ["new"]
+    # The hourly update asked only for the recent days.
+    oldest, newest = service.requests[-1]
+    assert oldest == datetime(2026, 5, 7)
+    assert newest == datetime(2026, 5, 10, 23, 59, 59)
+
+
+def test_reconcile_pages_large_years() -> None:
+    cache = ActivityCache("i1")
+    base = datetime(2026, 1, 1, 6)
+    for i in range(PAGE_SIZE * 3 + 1):
+        ident = f"a{i}"
+        cache.activities[ident] = Activity(
+            id=ident, start_local=base + timedelta(minutes=50 * i), type="Run"
+        )
+    windows = cache.reconcile_windows(date(2026, 1, 1), date(2026, 12, 31))
+    assert len(windows) == 4
+    assert windows[0][0] == datetime(2026, 1, 1)
+    assert windows[-1][1] == datetime(2026, 12, 31, 23, 59, 59)
+    for (_, end), (begin, _) in zip(windows, windows[1:], strict=False):
+        assert begin - end == timedelta(seconds=1)
+    assert (
+        len(ActivityCache("i1").reconcile_windows(date(2026, 1, 1), date(2026, 3, 1)))
+        == 1
+    )
+
+
+def test_round_trip_and_damage() -> None:
+    cache = ActivityCache(
+        "i1", window_start=date(2026, 1, 1), reconciled_on=date(2026, 2, 1)
+    )
+    cache.activities["x"] = Activity(
+        id="x",
+        start_local=datetime(2026, 1, 5, 6, 30),
+        type="Run",
+        distance=1.5,
+        name="Easy",
+    )
+    cache.activities["s"] = Activity(
+        id="s", start_local=datetime(2026, 1, 6), source="STRAVA", is_stub=True
+    )
+    data = cache.as_json()
+    assert ActivityCache.from_json(data) == cache
+    for broken in (
+        [],
+        {**data, "columns": ["id"]},
+        {**data, "athlete_id": 5},
+        {**data, "activities": {}},
+        {**data, "activities": [["x"]]},
+        {
+            **data,
+            "activities": [
+                [*data["activities"][0][:4], "far", *data["activities"][0][5:]]
+            ],
+        },
+        {**data, "activities": [[7, *data["activities"][0][1:]]]},
+        {**data, "window_start": "yesterday"},
+    ):
+        try:
+            ActivityCache.from_json(broken)
+        except TypeError, ValueError, KeyError:
+            continue
+        raise AssertionError(f"accepted {broken!r}")
