@@ -1,6 +1,7 @@
 """The activity cache: incremental updates always agree with a full recomputation."""
 
 import asyncio
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -209,19 +210,21 @@ def test_round_trip_and_damage() -> None:
     )
     data = cache.as_json()
     assert ActivityCache.from_json(data) == cache
+    rows = json.loads(data["activities"])
+
+    def with_rows(value: object) -> dict:
+        return {**data, "activities": json.dumps(value)}
+
     for broken in (
         [],
         {**data, "columns": ["id"]},
         {**data, "athlete_id": 5},
-        {**data, "activities": {}},
-        {**data, "activities": [["x"]]},
-        {
-            **data,
-            "activities": [
-                [*data["activities"][0][:4], "far", *data["activities"][0][5:]]
-            ],
-        },
-        {**data, "activities": [[7, *data["activities"][0][1:]]]},
+        {**data, "activities": []},
+        {**data, "activities": "[[1,"},
+        with_rows({}),
+        with_rows([["x"]]),
+        with_rows([[*rows[0][:4], "far", *rows[0][5:]]]),
+        with_rows([[7, *rows[0][1:]]]),
         {**data, "window_start": "yesterday"},
     ):
         try:

@@ -29,7 +29,11 @@ async def async_get_config_entry_diagnostics(
     data = coordinator.data
     return {
         "entry": async_redact_data(
-            {"data": dict(entry.data), "options": dict(entry.options), "title": entry.title},
+            {
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+                "title": entry.title,
+            },
             TO_REDACT,
         ),
         "athlete": None
@@ -53,8 +57,12 @@ async def async_get_config_entry_diagnostics(
             "activities": len(cache.activities),
             "first": starts[0].isoformat() if starts else None,
             "last": starts[-1].isoformat() if starts else None,
-            "window_start": cache.window_start.isoformat() if cache.window_start else None,
-            "reconciled_on": cache.reconciled_on.isoformat() if cache.reconciled_on else None,
+            "window_start": cache.window_start.isoformat()
+            if cache.window_start
+            else None,
+            "reconciled_on": cache.reconciled_on.isoformat()
+            if cache.reconciled_on
+            else None,
             "bytes_on_disk": size,
         },
         "requests": {

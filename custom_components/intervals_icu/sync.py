@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+import json
 import math
 from typing import Any, override
 
@@ -211,7 +212,11 @@ class ActivityCache:
             if self.reconciled_on
             else None,
             "columns": list(_COLUMNS),
-            "activities": [_row(a) for a in self.activities.values()],
+            # One compact string: Home Assistant indents stored JSON, which
+            # would add a line and its indent per value of every activity.
+            "activities": json.dumps(
+                [_row(a) for a in self.activities.values()], separators=(",", ":")
+            ),
         }
 
     @classmethod
@@ -222,7 +227,10 @@ class ActivityCache:
         athlete_id = data["athlete_id"]
         if not isinstance(athlete_id, str):
             raise TypeError("cache without athlete id")
-        rows = data["activities"]
+        encoded = data["activities"]
+        if not isinstance(encoded, str):
+            raise TypeError("cache without activities")
+        rows = json.loads(encoded)
         if not isinstance(rows, list):
             raise TypeError("cache without activities")
         activities = (_activity(row) for row in rows)

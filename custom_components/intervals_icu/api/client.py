@@ -25,7 +25,14 @@ from .errors import (
     IntervalsResponseError,
     IntervalsServerError,
 )
-from .models import ACTIVITY_FIELDS, Activity, Athlete, Wellness, parse_list
+from .models import (
+    ACTIVITY_FIELDS,
+    WELLNESS_FIELDS,
+    Activity,
+    Athlete,
+    Wellness,
+    parse_list,
+)
 
 DEFAULT_BASE_URL = "https://intervals.icu"
 DEFAULT_TIMEOUT = 30.0
@@ -149,7 +156,11 @@ class IntervalsClient:
     ) -> list[Wellness]:
         """Return the wellness records of the local days oldest..newest."""
         athlete_id = normalize_athlete_id(athlete_id)
-        params = {"oldest": _local(oldest), "newest": _local(newest)}
+        params = {
+            "oldest": _local(oldest),
+            "newest": _local(newest),
+            "fields": ",".join(("id", "sportInfo", *WELLNESS_FIELDS.values())),
+        }
         data = await self._get_json(athlete_id, ("wellness.json",), params)
         return parse_list(data, Wellness.from_json, "wellness")
 

@@ -1,0 +1,261 @@
+"""Benchmark: what an update costs this integration versus the naive REST recipe.
+
+The emulator serves seeded athletes on 127.0.0.1 from a thread of its own, so
+the CPU time measured here (`time.thread_time`) is the client's alone. The
+integration's side runs the same code the coordinator runs: the API client,
+`ActivityCache.async_sync`, the wellness fetch and `aggregate`.
+
+    scripts/bench [--sizes 300,1000,20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+import json
+import pathlib
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from custom_components.intervals_icu.aggregate import (  # noqa: E402
+    aggregate,
+    window_start,
+)
+from custom_components.intervals_icu.api import Activity, IntervalsClient  # noqa: E402
+from custom_components.intervals_icu.const import DEFAULT_GROUPS  # noqa: E402
+from custom_components.intervals_icu.sync import RECENT_DAYS, ActivityCache  # noqa: E402
+from emulator.generator import generate_athlete  # noqa: E402
+from emulator.server import EmulatorServer  # noqa: E402
+from emulator.state import EmulatorState  # noqa: E402
+
+GROUPS = {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
+KEY = "bench-key"
+ZONE = "Europe/Amsterdam"
+
+
+@dataclass
+class Row:
+    """One measured scenario."""
+
+    size: int
+    scenario: str
+    requests: int
+    bytes: int
+    wall_ms: float
+    cpu_ms: float
+    note: str = ""
+
+
+class EmulatorThread:
+    """The emulator on its own event loop in a thread."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.loop = asyncio.new_event_loop()
+        self.server = EmulatorServer(state)
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def __enter__(self) -> str:
+        self._thread.start()
+        return asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result()
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.close(), self.loop).result()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
+
+
+async def measure(
+    state: EmulatorState, work: Callable[[], Awaitable[Any]]
+) -> tuple[int, int, float, float, Any]:
+    """Requests, response bytes, wall ms and client CPU ms of one piece of work."""
+    state.log.clear()
+    wall, cpu = time.perf_counter(), time.thread_time()
+    result = await work()
+    wall_ms = (time.perf_counter() - wall) * 1000
+    cpu_ms = (time.thread_time() - cpu) * 1000
+    return len(state.log), state.log.total_bytes(), wall_ms, cpu_ms, result
+
+
+async def integration_update(
+    client: IntervalsClient, cache: ActivityCache, today: date, *, athlete: bool
+) -> dict[str, Any]:
+    """What the coordinator does in one update."""
+    if athlete:
+        await client.get_athlete("0")
+
+    async def fetch(oldest: datetime, newest: datetime) -> list[Activity]:
+        return await client.get_activities("i1", oldest, newest)
+
+    await cache.async_sync(fetch, today, window_start(today))
+    await client.get_wellness("i1", today - timedelta(days=6), today)
+    return aggregate(cache.activities.values(), GROUPS, today)
+
+
+async def naive_update(session: aiohttp.ClientSession, url: str, today: date) -> float:
+    """The REST-sensor recipe: per sport group, the whole year with every field."""
+    total = 0.0
+    headers = {"Authorization": aiohttp.encode_basic_auth("API_KEY", KEY)}
+    for types in GROUPS.values():
+        async with session.get(
+            f"{url}/api/v1/athlete/i1/activities",
+            params={"oldest": f"{today.year}-01-01"},
+            headers=headers,
+        ) as response:
+            activities = json.loads(await response.read())
+        total += sum(
+            a.get("distance") or 0 for a in activities if a.get("type") in types
+        )
+    return total
+
+
+def cache_sizes(cache: ActivityCache) -> tuple[int, int]:
+    """Bytes in memory (allocations while loading it) and on disk (as HA writes it)."""
+    from homeassistant.helpers.json import save_json  # noqa: PLC0415
+
+    data = cache.as_json()
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "cache"
+        # Home Assistant's Store writes {"version", "data", ...} through save_json.
+        save_json(
+            str(path), {"version": 1, "minor_version": 1, "key": "k", "data": data}
+        )
+        disk = path.stat().st_size
+        raw = json.loads(path.read_text())["data"]
+    tracemalloc.start()
+    loaded = ActivityCache.from_json(raw)
+    memory, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(loaded.activities) == len(cache.activities)
+    return memory, disk
+
+
+async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, float]]:
+    zone = ZoneInfo(ZONE)
+    today = now.astimezone(zone).date()
+    athlete = generate_athlete(
+        seed=size,
+        athlete_id="i1",
+        api_key=KEY,
+        timezone=ZONE,
+        activities_per_year=size,
+        start=date(today.year - 1, 12, 1),
+        end=today,
+        now=now,
+        strava_share=0.02,
+    )
+    state = EmulatorState.with_athletes(athlete)
+    state.clock = lambda: now
+    rows: list[Row] = []
+    extra: dict[str, float] = {}
+    with EmulatorThread(state) as url:
+        async with aiohttp.ClientSession() as session:
+            client = IntervalsClient(session, KEY, base_url=url)
+            cache = ActivityCache("i1")
+
+            def row(
+                scenario: str, m: tuple[int, int, float, float, Any], note: str = ""
+            ) -> None:
+                rows.append(Row(size, scenario, m[0], m[1], m[2], m[3], note))
+
+            row(
+                "first start",
+                await measure(
+                    state,
+                    lambda: integration_update(client, cache, today, athlete=True),
+                ),
+            )
+            # A restart: the cache comes back from disk, the update is incremental.
+            restored = ActivityCache.from_json(json.loads(json.dumps(cache.as_json())))
+            m = await measure(
+                state, lambda: integration_update(client, restored, today, athlete=True)
+            )
+            recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
+            past = sum(
+                1
+                for r in state.log
+                if r.path.endswith("/activities") and r.query["oldest"][0] < recent
+            )
+            row("warm restart", m, f"{past} requests for past activities")
+            athlete.add_activity(
+                start_local=now.astimezone(zone).replace(tzinfo=None)
+                - timedelta(hours=1),
+                activity_type="Run",
+                distance=8000.0,
+            )
+            m = await measure(
+                state,
+                lambda: integration_update(client, restored, today, athlete=False),
+            )
+            row("hourly update", m, "1 new activity")
+            extra["hourly_bytes"] = m[1]
+            restored.reconciled_on = today - timedelta(days=1)
+            row(
+                "daily reconcile",
+                await measure(
+                    state,
+                    lambda: integration_update(client, restored, today, athlete=True),
+                ),
+            )
+            m = await measure(state, lambda: naive_update(session, url, today))
+            row("naive recipe, hourly", m, "3 groups x whole year x all fields")
+            extra["naive_bytes"] = m[1]
+
+    activities = list(restored.activities.values())
+    runs = 20
+    cpu = time.thread_time()
+    for _ in range(runs):
+        aggregate(activities, GROUPS, today)
+    extra["aggregate_cpu_ms"] = (time.thread_time() - cpu) * 1000 / runs
+    extra["activities"] = len(activities)
+    extra["memory"], extra["disk"] = cache_sizes(restored)
+    return rows, extra
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="300,1000,20000")
+    args = parser.parse_args()
+    now = datetime.now(UTC).replace(microsecond=0)
+    print(f"intervals_icu benchmark, {now:%Y-%m-%d %H:%M} UTC, emulator on 127.0.0.1\n")
+    print(
+        "| activities/yr | scenario | requests | response bytes | wall ms | CPU ms | note |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---|")
+    summaries = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows, extra = asyncio.run(bench_size(size, now))
+        for r in rows:
+            print(
+                f"| {r.size:,} | {r.scenario} | {r.requests} | {r.bytes:,} | "
+                f"{r.wall_ms:,.1f} | {r.cpu_ms:,.1f} | {r.note} |"
+            )
+        summaries.append((size, extra))
+    print(
+        "\n| activities/yr | cached activities | cache in memory | cache on disk | "
+        "aggregate all totals (CPU ms) | naive bytes / hourly bytes |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size, e in summaries:
+        print(
+            f"| {size:,} | {int(e['activities']):,} | {e['memory'] / 1e6:.2f} MB | "
+            f"{e['disk'] / 1e6:.2f} MB | {e['aggregate_cpu_ms']:.1f} | "
+            f"{e['naive_bytes'] / max(1, e['hourly_bytes']):,.0f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
