@@ -102,6 +102,7 @@ async def integration_update(
 
     await cache.async_sync(fetch, today, window_start(today))
     await client.get_wellness("i1", today - timedelta(days=6), today)
+    await client.get_events("i1", today, today + timedelta(days=14))
     return aggregate(cache.activities.values(), GROUPS, today)
 
 

@@ -28,7 +28,7 @@ async def test_diagnostics_redacted(
         [a for a in athlete.activities if a["start_date_local"] >= "2026-01-01"]
     )
     assert result["requests"] == {
-        "sent": 3,
+        "sent": 4,
         "failed": 0,
         "bytes_received": result["requests"]["bytes_received"],
     }

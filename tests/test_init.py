@@ -13,8 +13,14 @@ async def test_setup_and_unload(
 ) -> None:
     entry = setup_integration
     assert entry.state is ConfigEntryState.LOADED
-    # The first update: the athlete, the year of activities, the wellness week.
-    assert len(emulator.state.log) == 3
+    # The first update: the athlete, the year of activities, the wellness
+    # week, and the calendar's next two weeks.
+    assert [r.path.rsplit("/", 1)[-1] for r in emulator.state.log] == [
+        "i123456",
+        "activities",
+        "wellness.json",
+        "events.json",
+    ]
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
 

@@ -26,6 +26,7 @@ from .aggregate import (
 from .api import (
     Activity,
     Athlete,
+    Event,
     IntervalsAccessDeniedError,
     IntervalsAuthenticationError,
     IntervalsClient,
@@ -49,6 +50,8 @@ from .sync import ActivityCache, CacheStore
 
 # Wellness days fetched each update: today and the week before it.
 WELLNESS_DAYS = 7
+# Calendar days ahead fetched each update, for the calendar and next workout.
+EVENT_DAYS = 14
 
 
 @dataclass(kw_only=True)
@@ -80,6 +83,10 @@ class IntervalsData:
     strava_stubs_ytd: int
     new_activities: tuple[Activity, ...] = field(default=())
     """Activities that appeared in this update (never on the first load)."""
+    now_local: datetime
+    """The athlete's wall time when the update ran."""
+    events: tuple[Event, ...] = field(default=())
+    """Calendar events from today to EVENT_DAYS ahead, by start."""
 
     def period_start(self, period: Period) -> datetime:
         """The instant the period began, in the athlete's zone."""
@@ -192,23 +199,30 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         wellness = await self.client.get_wellness(
             self.athlete_id, today - timedelta(days=WELLNESS_DAYS - 1), today
         )
+        events = await self.client.get_events(
+            self.athlete_id, today, today + timedelta(days=EVENT_DAYS)
+        )
         self.store.async_schedule_save(self.cache)
         return self._snapshot(
-            self._athlete,
-            zone,
-            today,
-            wellness,
-            new,
+            athlete=self._athlete,
+            zone=zone,
+            now=now,
+            wellness=wellness,
+            events=events,
+            new=new,
         )
 
     def _snapshot(
         self,
+        *,
         athlete: Athlete,
         zone: ZoneInfo,
-        today: date,
+        now: datetime,
         wellness: list[Wellness],
+        events: list[Event],
         new: tuple[Activity, ...],
     ) -> IntervalsData:
+        today = now.date()
         activities = self.cache.activities.values()
         starts = period_starts(today)
         year_start = datetime.combine(starts[Period.YEAR], datetime.min.time())
@@ -232,6 +246,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             ),
             strava_stubs_ytd=count_stubs(activities, starts[Period.YEAR]),
             new_activities=new,
+            now_local=now,
+            events=tuple(sorted(events, key=lambda e: (e.start_local, e.id))),
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -22,9 +22,9 @@ async def async_get_config_entry_diagnostics(
     coordinator = runtime.coordinator
     cache = coordinator.cache
     starts = sorted(a.start_local for a in cache.activities.values())
-    path = coordinator.store.path
+    path = Path(coordinator.store.path)
     size = await hass.async_add_executor_job(
-        lambda: os.path.getsize(path) if os.path.exists(path) else None
+        lambda: path.stat().st_size if path.exists() else None
     )
     data = coordinator.data
     return {

@@ -30,6 +30,7 @@ from .models import (
     WELLNESS_FIELDS,
     Activity,
     Athlete,
+    Event,
     Wellness,
     parse_list,
 )
@@ -129,7 +130,7 @@ class IntervalsClient:
     async def get_athlete(self, athlete_id: str = SELF) -> Athlete:
         """Return the athlete; `0` resolves to the key's owner."""
         athlete_id = normalize_athlete_id(athlete_id)
-        data = await self._get_json(athlete_id, (), {})
+        data = await self._call(athlete_id, (), {})
         return Athlete.from_json(data)
 
     async def get_activities(
@@ -148,7 +149,7 @@ class IntervalsClient:
             params["fields"] = ",".join(fields)
         if limit is not None:
             params["limit"] = str(limit)
-        data = await self._get_json(athlete_id, ("activities",), params)
+        data = await self._call(athlete_id, ("activities",), params)
         return parse_list(data, Activity.from_json, "activities")
 
     async def get_wellness(
@@ -161,14 +162,46 @@ class IntervalsClient:
             "newest": _local(newest),
             "fields": ",".join(("id", "sportInfo", *WELLNESS_FIELDS.values())),
         }
-        data = await self._get_json(athlete_id, ("wellness.json",), params)
+        data = await self._call(athlete_id, ("wellness.json",), params)
         return parse_list(data, Wellness.from_json, "wellness")
 
-    async def _get_json(
-        self, athlete_id: str, path: Sequence[str], params: Mapping[str, str]
+    async def get_events(
+        self,
+        athlete_id: str,
+        oldest: date,
+        newest: date,
+        *,
+        categories: Sequence[str] = (),
+    ) -> list[Event]:
+        """Return the calendar events of the local days oldest..newest."""
+        athlete_id = normalize_athlete_id(athlete_id)
+        params = {"oldest": _local(oldest), "newest": _local(newest)}
+        if categories:
+            params["category"] = ",".join(categories)
+        data = await self._call(athlete_id, ("events.json",), params)
+        return parse_list(data, Event.from_json, "events")
+
+    async def put_wellness(
+        self, athlete_id: str, day: date, changes: Mapping[str, Any]
+    ) -> Wellness:
+        """Change only the given wellness fields of one local day."""
+        athlete_id = normalize_athlete_id(athlete_id)
+        data = await self._call(
+            athlete_id, ("wellness", _local(day)), {}, method="PUT", body=dict(changes)
+        )
+        return Wellness.from_json(data)
+
+    async def _call(
+        self,
+        athlete_id: str,
+        path: Sequence[str],
+        params: Mapping[str, str],
+        *,
+        method: str = "GET",
+        body: Any = None,
     ) -> Any:
         try:
-            return await self.request("GET", athlete_id, path, params)
+            return await self.request(method, athlete_id, path, params, body)
         except IntervalsAccessDeniedError:
             if athlete_id == SELF:
                 raise IntervalsAuthenticationError("API key refused") from None

@@ -321,3 +321,41 @@ class Wellness:
 def parse_list[T](value: Any, parse: Callable[[Any], T], what: str) -> list[T]:
     """Parse a JSON list with `parse` applied to each element."""
     return [parse(item) for item in _list(value, what)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """A planned workout, race, note or other calendar item, in local time."""
+
+    id: str
+    start_local: datetime
+    end_local: datetime | None = None
+    category: str | None = None
+    type: str | None = None
+    name: str | None = None
+    description: str | None = None
+    moving_time: float | None = None
+    distance: float | None = None
+    training_load: float | None = None
+    indoor: bool | None = None
+
+    @classmethod
+    def from_json(cls, value: Any) -> Event:
+        """Parse one element of the events list."""
+        raw = _obj(value, "event")
+        start = _local_dt(raw, "start_date_local")
+        if start is None:
+            raise IntervalsResponseError("event without start_date_local")
+        return cls(
+            id=_id(raw),
+            start_local=start,
+            end_local=_local_dt(raw, "end_date_local"),
+            category=_str(raw, "category"),
+            type=_str(raw, "type"),
+            name=_str(raw, "name"),
+            description=_str(raw, "description"),
+            moving_time=_num(raw, "moving_time"),
+            distance=_num(raw, "distance"),
+            training_load=_num(raw, "icu_training_load"),
+            indoor=_bool(raw, "indoor"),
+        )
