@@ -9,6 +9,7 @@ from typing import override
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -42,6 +43,7 @@ from .const import (
     CONF_ATHLETE_ID,
     CONF_GROUPS,
     DEFAULT_GROUPS,
+    DEFAULT_URL,
     DOMAIN,
     LOGGER,
     UPDATE_INTERVAL,
@@ -87,6 +89,13 @@ class IntervalsData:
     """The athlete's wall time when the update ran."""
     events: tuple[Event, ...] = field(default=())
     """Calendar events from today to EVENT_DAYS ahead, by start."""
+    groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """The sport groups switched on, with their activity types."""
+    base_url: str = DEFAULT_URL
+
+    def activity_url(self, activity_id: str) -> str:
+        """The activity's page on Intervals.icu."""
+        return f"{self.base_url.rstrip('/')}/activities/{activity_id}"
 
     def period_start(self, period: Period) -> datetime:
         """The instant the period began, in the athlete's zone."""
@@ -247,6 +256,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             strava_stubs_ytd=count_stubs(activities, starts[Period.YEAR]),
             new_activities=new,
             now_local=now,
+            groups=self.groups,
+            base_url=self.config_entry.data.get(CONF_URL, DEFAULT_URL),
             events=tuple(sorted(events, key=lambda e: (e.start_local, e.id))),
         )
 
