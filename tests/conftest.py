@@ -96,7 +96,11 @@ def config_entry(emulator: EmulatorServer, athlete: Athlete) -> MockConfigEntry:
         entry_id="01JINTERVALSICUTESTENTRY00",
         title=athlete.name,
         unique_id=athlete.id,
-        data={CONF_API_KEY: API_KEY, CONF_ATHLETE_ID: athlete.id, CONF_URL: emulator.url},
+        data={
+            CONF_API_KEY: API_KEY,
+            CONF_ATHLETE_ID: athlete.id,
+            CONF_URL: emulator.url,
+        },
     )
 
 

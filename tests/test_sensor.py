@@ -30,7 +30,9 @@ RIDE = {"Ride", "VirtualRide", "GravelRide", "MountainBikeRide"}
 SWIM = {"Swim", "OpenWaterSwim"}
 
 
-def expected_totals(athlete: Athlete, types: set[str], since: date, until: datetime) -> dict:
+def expected_totals(
+    athlete: Athlete, types: set[str], since: date, until: datetime
+) -> dict:
     """Totals straight from the emulator's records, without the integration's code."""
     chosen = [
         a
@@ -74,11 +76,23 @@ async def test_entities(
 
 
 async def test_defaults_enabled(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry, setup_integration: MockConfigEntry
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    setup_integration: MockConfigEntry,
 ) -> None:
-    entries = er.async_entries_for_config_entry(entity_registry, setup_integration.entry_id)
-    enabled = {e.unique_id.removeprefix("i123456_") for e in entries if not e.disabled_by}
-    assert {"run_distance_ytd", "ride_distance_ytd", "fitness", "fatigue", "form"} <= enabled
+    entries = er.async_entries_for_config_entry(
+        entity_registry, setup_integration.entry_id
+    )
+    enabled = {
+        e.unique_id.removeprefix("i123456_") for e in entries if not e.disabled_by
+    }
+    assert {
+        "run_distance_ytd",
+        "ride_distance_ytd",
+        "fitness",
+        "fatigue",
+        "form",
+    } <= enabled
     assert "run_count_ytd" not in enabled
     assert "ramp_rate" not in enabled
 
@@ -100,8 +114,13 @@ async def test_year_to_date_totals(
         assert hours == pytest.approx(expected["moving_time"] / 3600, abs=1e-6), group
         gain = float(state_of(hass, entity_registry, f"{group}_elevation_gain_ytd"))
         assert gain == pytest.approx(expected["elevation_gain"], abs=1e-6), group
-        assert int(state_of(hass, entity_registry, f"{group}_count_ytd")) == expected["count"]
-    entity_id = entity_registry.async_get_entity_id("sensor", DOMAIN, "i123456_run_distance_ytd")
+        assert (
+            int(state_of(hass, entity_registry, f"{group}_count_ytd"))
+            == expected["count"]
+        )
+    entity_id = entity_registry.async_get_entity_id(
+        "sensor", DOMAIN, "i123456_run_distance_ytd"
+    )
     state = hass.states.get(entity_id)
     assert state.attributes["state_class"] == "total"
     assert state.attributes["unit_of_measurement"] == "km"
@@ -118,13 +137,19 @@ async def test_fitness_from_today_or_latest_day(
     today = NOW.date().isoformat()
     # Today's record is not there yet (no sync this morning): yesterday's counts.
     athlete.wellness.pop(today, None)
-    days = sorted(d for d, w in athlete.wellness.items() if d < today and w.get("ctl") is not None)
+    days = sorted(
+        d for d, w in athlete.wellness.items() if d < today and w.get("ctl") is not None
+    )
     record = athlete.wellness[days[-1]]
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    assert float(state_of(hass, entity_registry, "fitness")) == pytest.approx(record["ctl"], abs=0.051)
-    assert float(state_of(hass, entity_registry, "fatigue")) == pytest.approx(record["atl"], abs=0.051)
+    assert float(state_of(hass, entity_registry, "fitness")) == pytest.approx(
+        record["ctl"], abs=0.051
+    )
+    assert float(state_of(hass, entity_registry, "fatigue")) == pytest.approx(
+        record["atl"], abs=0.051
+    )
     assert float(state_of(hass, entity_registry, "form")) == pytest.approx(
         record["ctl"] - record["atl"], abs=0.051
     )
@@ -155,14 +180,20 @@ async def test_year_boundary_in_athlete_zone(
         end=date(2027, 1, 1),
         now=datetime(2027, 1, 1, 7, 45, tzinfo=UTC),
     )
-    athlete.add_activity(start_local="2026-12-31T23:30:00", activity_type="Run", distance=5000.0)
+    athlete.add_activity(
+        start_local="2026-12-31T23:30:00", activity_type="Run", distance=5000.0
+    )
     state = EmulatorState.with_athletes(athlete)
     async with EmulatorServer(state) as server:
         entry = MockConfigEntry(
             domain=DOMAIN,
             title="LA",
             unique_id="i123456",
-            data={CONF_API_KEY: "la-key", CONF_ATHLETE_ID: "i123456", CONF_URL: server.url},
+            data={
+                CONF_API_KEY: "la-key",
+                CONF_ATHLETE_ID: "i123456",
+                CONF_URL: server.url,
+            },
         )
         entry.add_to_hass(hass)
         await hass.config_entries.async_setup(entry.entry_id)
@@ -176,7 +207,9 @@ async def test_year_boundary_in_athlete_zone(
 
         # 09:00 UTC is 01:00 on 1 January in LA: the athlete's new year began,
         # and a run at 00:30 LA time is the only one in it.
-        athlete.add_activity(start_local="2027-01-01T00:30:00", activity_type="Run", distance=3000.0)
+        athlete.add_activity(
+            start_local="2027-01-01T00:30:00", activity_type="Run", distance=3000.0
+        )
         freezer.move_to(datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
         async_fire_time_changed(hass)
         await hass.async_block_till_done(wait_background_tasks=True)
@@ -206,7 +239,8 @@ async def test_unavailable_then_recovers(
     ours = [
         r
         for r in caplog.records
-        if r.name.startswith("custom_components.intervals_icu") and r.levelno >= logging.INFO
+        if r.name.startswith("custom_components.intervals_icu")
+        and r.levelno >= logging.INFO
     ]
     assert [r.levelno for r in ours] == [logging.ERROR, logging.INFO]
     # Home Assistant adds the full error at DEBUG only; nothing louder has one.

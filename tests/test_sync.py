@@ -1,8 +1,9 @@
 """The activity cache: incremental updates always agree with a full recomputation."""
 
 import asyncio
-import json
 from datetime import UTC, date, datetime, timedelta
+import itertools
+import json
 from zoneinfo import ZoneInfo
 
 from hypothesis import settings, strategies as st
@@ -186,7 +187,7 @@ def test_reconcile_pages_large_years() -> None:
     assert len(windows) == 4
     assert windows[0][0] == datetime(2026, 1, 1)
     assert windows[-1][1] == datetime(2026, 12, 31, 23, 59, 59)
-    for (_, end), (begin, _) in zip(windows, windows[1:], strict=False):
+    for (_, end), (begin, _) in itertools.pairwise(windows):
         assert begin - end == timedelta(seconds=1)
     assert (
         len(ActivityCache("i1").reconcile_windows(date(2026, 1, 1), date(2026, 3, 1)))

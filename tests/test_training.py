@@ -42,7 +42,7 @@ def test_pace_strings(
     assert format_pace(speed, units) == expected
 
 
-def state(hass: HomeAssistant, registry: er.EntityRegistry, key: str):  # noqa: ANN201
+def state(hass: HomeAssistant, registry: er.EntityRegistry, key: str):
     entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"i123456_{key}")
     assert entity_id, key
     return hass.states.get(entity_id)
