@@ -1,0 +1,541 @@
+"""The config flow: adding an athlete, the errors a user meets, reauth, reconfigure."""
+
+from datetime import date
+from unittest.mock import patch
+
+import probatio
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    get_schema_suggested_value,
+)
+
+from custom_components.intervals_icu.api import IntervalsClient
+from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DEFAULT_URL, DOMAIN
+from emulator.faults import Fault
+from emulator.generator import generate_athlete
+from emulator.model import Athlete
+from emulator.server import EmulatorServer
+from emulator.state import EmulatorState
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
+from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from .conftest import API_KEY, ATHLETE_ID, NOW
+
+OTHER_ID = "i654321"
+OTHER_KEY = "other-athlete-key-5e2d"
+NUMERIC_ID = "987654"
+NUMERIC_KEY = "numeric-athlete-key-31aa"
+COACH_KEY = "coach-key-0b1c"
+
+
+def _add_athlete(state: EmulatorState, athlete_id: str, api_key: str) -> Athlete:
+    """Serve one more athlete, with a few weeks of data and its own key."""
+    return state.add_athlete(
+        generate_athlete(
+            seed=11,
+            athlete_id=athlete_id,
+            name=f"Athlete {athlete_id}",
+            api_key=api_key,
+            start=date(2026, 5, 1),
+            end=NOW.date(),
+            now=NOW,
+            activities_per_year=50,
+        )
+    )
+
+
+def _marker(schema: probatio.Schema, key: str) -> probatio.Marker:
+    return next(marker for marker in schema.schema if marker == key)
+
+
+async def _start(hass: HomeAssistant) -> ConfigFlowResult:
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+
+async def _submit(
+    hass: HomeAssistant,
+    result: ConfigFlowResult,
+    url: str,
+    api_key: str = API_KEY,
+    athlete_id: str = "",
+) -> ConfigFlowResult:
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: api_key, CONF_ATHLETE_ID: athlete_id, CONF_URL: url},
+    )
+
+
+# The user step ---------------------------------------------------------------
+
+
+async def test_user_form(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = await _start(hass)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    schema = result["data_schema"]
+    assert list(schema.schema) == [CONF_API_KEY, CONF_ATHLETE_ID, CONF_URL]
+    assert _marker(schema, CONF_URL).default() == DEFAULT_URL
+    # The URL field does not hang on `show_advanced_options`, gone in HA 2027.6.
+    assert "show_advanced_options" not in caplog.text
+
+
+async def test_user_own_athlete(
+    hass: HomeAssistant, emulator: EmulatorServer
+) -> None:
+    """An empty athlete id means the key's owner, stored under the real id."""
+    result = await _submit(hass, await _start(hass), emulator.url)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Test Athlete"
+    assert result["data"] == {
+        CONF_API_KEY: API_KEY,
+        CONF_ATHLETE_ID: ATHLETE_ID,
+        CONF_URL: emulator.url,
+    }
+    assert result["result"].unique_id == ATHLETE_ID
+    # The flow asked for the key's owner; the entry's setup then used the real id.
+    assert emulator.state.log.entries[0].path == "/api/v1/athlete/0"
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize(
+    ("athlete_id", "api_key", "title"),
+    [
+        pytest.param(ATHLETE_ID, API_KEY, "Test Athlete", id="i-prefixed"),
+        pytest.param(NUMERIC_ID, NUMERIC_KEY, f"Athlete {NUMERIC_ID}", id="numeric"),
+    ],
+)
+async def test_user_explicit_athlete_id(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    athlete_id: str,
+    api_key: str,
+    title: str,
+) -> None:
+    _add_athlete(emulator.state, NUMERIC_ID, NUMERIC_KEY)
+
+    result = await _submit(
+        hass, await _start(hass), emulator.url, api_key, athlete_id
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == title
+    assert result["result"].unique_id == athlete_id
+    assert result["data"][CONF_ATHLETE_ID] == athlete_id
+    assert result["data"][CONF_API_KEY] == api_key
+    assert emulator.state.log.entries[0].path == f"/api/v1/athlete/{athlete_id}"
+    await hass.async_block_till_done()
+
+
+async def test_user_coach_reads_granted_athlete(
+    hass: HomeAssistant, emulator: EmulatorServer
+) -> None:
+    _add_athlete(emulator.state, OTHER_ID, COACH_KEY)
+    result = await _start(hass)
+
+    result = await _submit(hass, result, emulator.url, COACH_KEY, ATHLETE_ID)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_ATHLETE_ID: "athlete_not_found"}
+
+    emulator.state.grant(COACH_KEY, ATHLETE_ID)
+    result = await _submit(hass, result, emulator.url, COACH_KEY, ATHLETE_ID)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Test Athlete"
+    assert result["result"].unique_id == ATHLETE_ID
+    assert result["data"] == {
+        CONF_API_KEY: COACH_KEY,
+        CONF_ATHLETE_ID: ATHLETE_ID,
+        CONF_URL: emulator.url,
+    }
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+
+
+# Errors of the user step -----------------------------------------------------
+
+
+async def _assert_error_then_recover(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    result: ConfigFlowResult,
+    typed: dict[str, str],
+    errors: dict[str, str],
+) -> None:
+    """The form is shown again with the error and what was typed; then it works."""
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == errors
+    for key, value in typed.items():
+        assert get_schema_suggested_value(result["data_schema"].schema, key) == value
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    emulator.state.clear_faults()
+    result = await _submit(hass, result, emulator.url)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == ATHLETE_ID
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize(
+    ("api_key", "athlete_id", "fault", "errors"),
+    [
+        pytest.param(
+            "wrong-key", "", None, {CONF_API_KEY: "invalid_auth"}, id="wrong key"
+        ),
+        pytest.param(
+            "wrong-key",
+            ATHLETE_ID,
+            None,
+            {CONF_API_KEY: "invalid_auth"},
+            id="wrong key with athlete id",
+        ),
+        pytest.param(
+            API_KEY,
+            "",
+            Fault.http_status(403, path="/athlete/0$"),
+            {CONF_API_KEY: "invalid_auth"},
+            id="403 for the key's owner",
+        ),
+        pytest.param(
+            API_KEY,
+            "i999999",
+            None,
+            {CONF_ATHLETE_ID: "athlete_not_found"},
+            id="unknown athlete",
+        ),
+        pytest.param(
+            API_KEY,
+            OTHER_ID,
+            None,
+            {CONF_ATHLETE_ID: "athlete_not_found"},
+            id="athlete not shared with the key",
+        ),
+        pytest.param(
+            API_KEY,
+            "",
+            Fault.http_status(404, path="/athlete/0$"),
+            {"base": "cannot_connect"},
+            id="404 for the key's owner",
+        ),
+        *(
+            pytest.param(API_KEY, "", fault, {"base": "cannot_connect"}, id=name)
+            for name, fault in (
+                ("503", Fault.http_status(503)),
+                ("500", Fault.http_status(500)),
+                ("429", Fault.rate_limited()),
+                ("connection closed", Fault.close()),
+                ("connection reset", Fault.reset()),
+                ("html page", Fault.html()),
+                ("truncated json", Fault.truncated_json()),
+                ("list instead of object", Fault.wrong_shape("object")),
+            )
+        ),
+    ],
+)
+async def test_user_errors(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    api_key: str,
+    athlete_id: str,
+    fault: Fault | None,
+    errors: dict[str, str],
+) -> None:
+    _add_athlete(emulator.state, OTHER_ID, OTHER_KEY)
+    if fault is not None:
+        emulator.state.add_fault(fault)
+
+    result = await _submit(hass, await _start(hass), emulator.url, api_key, athlete_id)
+
+    typed = {CONF_API_KEY: api_key, CONF_ATHLETE_ID: athlete_id, CONF_URL: emulator.url}
+    await _assert_error_then_recover(hass, emulator, result, typed, errors)
+
+
+async def test_user_athlete_not_shared_is_told_apart_from_a_bad_key(
+    hass: HomeAssistant, emulator: EmulatorServer
+) -> None:
+    """A 403 for another athlete is checked against the key's own athlete."""
+    _add_athlete(emulator.state, OTHER_ID, OTHER_KEY)
+
+    result = await _submit(hass, await _start(hass), emulator.url, API_KEY, OTHER_ID)
+
+    assert result["errors"] == {CONF_ATHLETE_ID: "athlete_not_found"}
+    assert [(e.path, e.status) for e in emulator.state.log] == [
+        (f"/api/v1/athlete/{OTHER_ID}", 403),
+        ("/api/v1/athlete/0", 200),
+    ]
+
+
+@pytest.mark.parametrize(
+    "athlete_id", [" 123", "12 3", "i12/3", "?x", "..", "abc", "i0", "x123"]
+)
+async def test_user_malformed_athlete_id(
+    hass: HomeAssistant, emulator: EmulatorServer, athlete_id: str
+) -> None:
+    result = await _submit(hass, await _start(hass), emulator.url, API_KEY, athlete_id)
+
+    # Refused before any request: the id never becomes part of a URL.
+    assert len(emulator.state.log) == 0
+    typed = {CONF_API_KEY: API_KEY, CONF_ATHLETE_ID: athlete_id}
+    errors = {CONF_ATHLETE_ID: "invalid_athlete_id"}
+    await _assert_error_then_recover(hass, emulator, result, typed, errors)
+
+
+async def test_user_timeout(hass: HomeAssistant, emulator: EmulatorServer) -> None:
+    emulator.state.add_fault(Fault.slow(5, times=1))
+    result = await _start(hass)
+
+    # The default timeout is 30 s; a short one keeps the test quick.
+    with patch.dict(IntervalsClient.__init__.__kwdefaults__, {"request_timeout": 0.2}):
+        result = await _submit(hass, result, emulator.url)
+
+    typed = {CONF_API_KEY: API_KEY, CONF_URL: emulator.url}
+    errors = {"base": "cannot_connect"}
+    await _assert_error_then_recover(hass, emulator, result, typed, errors)
+
+
+async def test_user_unexpected_error(
+    hass: HomeAssistant, emulator: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = await _start(hass)
+
+    with patch.object(IntervalsClient, "get_athlete", side_effect=RuntimeError):
+        result = await _submit(hass, result, emulator.url)
+
+    assert "Unexpected error while checking the API key" in caplog.text
+    typed = {CONF_API_KEY: API_KEY, CONF_URL: emulator.url}
+    await _assert_error_then_recover(hass, emulator, result, typed, {"base": "unknown"})
+
+
+@pytest.mark.parametrize(
+    ("first_id", "second_id"),
+    [("", ""), ("", ATHLETE_ID), (ATHLETE_ID, ""), (ATHLETE_ID, ATHLETE_ID)],
+)
+async def test_user_already_configured(
+    hass: HomeAssistant, emulator: EmulatorServer, first_id: str, second_id: str
+) -> None:
+    result = await _submit(hass, await _start(hass), emulator.url, API_KEY, first_id)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+    result = await _submit(hass, await _start(hass), emulator.url, API_KEY, second_id)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+# Reauthentication ------------------------------------------------------------
+
+
+async def _reauth(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlowResult:
+    result = await entry.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"] == {"name": "Test Athlete"}
+    assert list(result["data_schema"].schema) == [CONF_API_KEY]
+    return result
+
+
+async def test_reauth_new_key(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+) -> None:
+    entry = setup_integration
+    before = entry.runtime_data
+    emulator.state.set_api_key(ATHLETE_ID, "rotated-key")
+    result = await _reauth(hass, entry)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "rotated-key"}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data == {
+        CONF_API_KEY: "rotated-key",
+        CONF_ATHLETE_ID: ATHLETE_ID,
+        CONF_URL: emulator.url,
+    }
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not before  # reloaded with the new key
+
+
+@pytest.mark.parametrize(
+    ("api_key", "fault", "errors"),
+    [
+        ("wrong-key", None, {CONF_API_KEY: "invalid_auth"}),
+        ("rotated-key", Fault.http_status(503), {"base": "cannot_connect"}),
+    ],
+)
+async def test_reauth_errors(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: EmulatorServer,
+    api_key: str,
+    fault: Fault | None,
+    errors: dict[str, str],
+) -> None:
+    entry = setup_integration
+    emulator.state.set_api_key(ATHLETE_ID, "rotated-key")
+    if fault is not None:
+        emulator.state.add_fault(fault)
+    result = await _reauth(hass, entry)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: api_key}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert entry.data[CONF_API_KEY] == API_KEY
+
+    emulator.state.clear_faults()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "rotated-key"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_API_KEY] == "rotated-key"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(None, id="key of an athlete who did not share"),
+        pytest.param(
+            Fault.http_status(
+                200,
+                body={"id": OTHER_ID, "name": "Someone else"},
+                path=f"/athlete/{ATHLETE_ID}$",
+            ),
+            id="server answers with another athlete",
+        ),
+    ],
+)
+async def test_reauth_wrong_athlete(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: EmulatorServer,
+    fault: Fault | None,
+) -> None:
+    entry = setup_integration
+    _add_athlete(emulator.state, OTHER_ID, OTHER_KEY)
+    if fault is not None:
+        emulator.state.add_fault(fault)
+    result = await _reauth(hass, entry)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: OTHER_KEY}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_athlete"
+    assert entry.data[CONF_API_KEY] == API_KEY
+
+
+# Reconfiguration -------------------------------------------------------------
+
+
+async def test_reconfigure_new_key(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+) -> None:
+    entry = setup_integration
+    before = entry.runtime_data
+    emulator.state.set_api_key(ATHLETE_ID, "rotated-key")
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"] == {"name": "Test Athlete"}
+    assert list(result["data_schema"].schema) == [CONF_API_KEY, CONF_URL]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "rotated-key", CONF_URL: emulator.url}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data == {
+        CONF_API_KEY: "rotated-key",
+        CONF_ATHLETE_ID: ATHLETE_ID,
+        CONF_URL: emulator.url,
+    }
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not before
+
+
+async def test_reconfigure_url(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+) -> None:
+    entry = setup_integration
+    result = await entry.start_reconfigure_flow(hass)
+    assert get_schema_suggested_value(result["data_schema"].schema, CONF_URL) == emulator.url
+
+    async with EmulatorServer(emulator.state) as moved:
+        emulator.state.log.clear()
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_API_KEY: API_KEY, CONF_URL: moved.url}
+        )
+        await hass.async_block_till_done()
+
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert entry.data[CONF_URL] == moved.url
+        assert entry.state is ConfigEntryState.LOADED
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure_key_of_another_athlete(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+) -> None:
+    entry = setup_integration
+    _add_athlete(emulator.state, OTHER_ID, OTHER_KEY)
+    result = await entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: OTHER_KEY}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_athlete"
+    assert entry.data[CONF_API_KEY] == API_KEY
+
+
+async def test_reconfigure_invalid_key(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+) -> None:
+    entry = setup_integration
+    result = await entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "wrong-key"}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_API_KEY: "invalid_auth"}
+    assert get_schema_suggested_value(result["data_schema"].schema, CONF_API_KEY) == (
+        "wrong-key"
+    )
+    assert entry.data[CONF_API_KEY] == API_KEY
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: API_KEY}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
