@@ -1,6 +1,7 @@
 """The config flow: adding an athlete, the errors a user meets, reauth, reconfigure."""
 
 from datetime import date
+import socket
 from unittest.mock import patch
 
 import probatio
@@ -33,6 +34,10 @@ OTHER_KEY = "other-athlete-key-5e2d"
 NUMERIC_ID = "987654"
 NUMERIC_KEY = "numeric-athlete-key-31aa"
 COACH_KEY = "coach-key-0b1c"
+
+# Time starts at NOW but moves: a reset connection and a timeout need the
+# event loop's clock to advance, which frozen time would stop.
+pytestmark = pytest.mark.freeze_time(NOW, tick=True)
 
 
 def _add_athlete(state: EmulatorState, athlete_id: str, api_key: str) -> Athlete:
@@ -77,9 +82,7 @@ async def _submit(
 # The user step ---------------------------------------------------------------
 
 
-async def test_user_form(
-    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_user_form(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) -> None:
     result = await _start(hass)
 
     assert result["type"] is FlowResultType.FORM
@@ -92,9 +95,7 @@ async def test_user_form(
     assert "show_advanced_options" not in caplog.text
 
 
-async def test_user_own_athlete(
-    hass: HomeAssistant, emulator: EmulatorServer
-) -> None:
+async def test_user_own_athlete(hass: HomeAssistant, emulator: EmulatorServer) -> None:
     """An empty athlete id means the key's owner, stored under the real id."""
     result = await _submit(hass, await _start(hass), emulator.url)
 
@@ -106,10 +107,11 @@ async def test_user_own_athlete(
         CONF_URL: emulator.url,
     }
     assert result["result"].unique_id == ATHLETE_ID
-    # The flow asked for the key's owner; the entry's setup then used the real id.
-    assert emulator.state.log.entries[0].path == "/api/v1/athlete/0"
     await hass.async_block_till_done()
     assert result["result"].state is ConfigEntryState.LOADED
+    # The flow asked for the key's owner; the entry's setup then used the real id.
+    paths = [entry.path for entry in emulator.state.log]
+    assert paths[:2] == ["/api/v1/athlete/0", f"/api/v1/athlete/{ATHLETE_ID}"]
 
 
 @pytest.mark.parametrize(
@@ -128,9 +130,7 @@ async def test_user_explicit_athlete_id(
 ) -> None:
     _add_athlete(emulator.state, NUMERIC_ID, NUMERIC_KEY)
 
-    result = await _submit(
-        hass, await _start(hass), emulator.url, api_key, athlete_id
-    )
+    result = await _submit(hass, await _start(hass), emulator.url, api_key, athlete_id)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == title
@@ -294,6 +294,21 @@ async def test_user_malformed_athlete_id(
     await _assert_error_then_recover(hass, emulator, result, typed, errors)
 
 
+async def test_user_server_not_listening(
+    hass: HomeAssistant, emulator: EmulatorServer
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    nowhere = f"http://127.0.0.1:{closed_port}"
+
+    result = await _submit(hass, await _start(hass), nowhere)
+
+    typed = {CONF_URL: nowhere}
+    errors = {"base": "cannot_connect"}
+    await _assert_error_then_recover(hass, emulator, result, typed, errors)
+
+
 async def test_user_timeout(hass: HomeAssistant, emulator: EmulatorServer) -> None:
     emulator.state.add_fault(Fault.slow(5, times=1))
     result = await _start(hass)
@@ -377,8 +392,13 @@ async def test_reauth_new_key(
 @pytest.mark.parametrize(
     ("api_key", "fault", "errors"),
     [
-        ("wrong-key", None, {CONF_API_KEY: "invalid_auth"}),
-        ("rotated-key", Fault.http_status(503), {"base": "cannot_connect"}),
+        pytest.param("wrong-key", None, {CONF_API_KEY: "invalid_auth"}, id="wrong key"),
+        pytest.param(
+            "rotated-key",
+            Fault.http_status(503),
+            {"base": "cannot_connect"},
+            id="503",
+        ),
     ],
 )
 async def test_reauth_errors(
@@ -480,14 +500,18 @@ async def test_reconfigure_new_key(
 
 
 async def test_reconfigure_url(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: EmulatorServer,
+    athlete: Athlete,
 ) -> None:
     entry = setup_integration
     result = await entry.start_reconfigure_flow(hass)
-    assert get_schema_suggested_value(result["data_schema"].schema, CONF_URL) == emulator.url
+    schema = result["data_schema"].schema
+    assert get_schema_suggested_value(schema, CONF_URL) == emulator.url
+    emulator.state.log.clear()
 
-    async with EmulatorServer(emulator.state) as moved:
-        emulator.state.log.clear()
+    async with EmulatorServer(EmulatorState.with_athletes(athlete)) as moved:
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_API_KEY: API_KEY, CONF_URL: moved.url}
         )
@@ -497,6 +521,9 @@ async def test_reconfigure_url(
         assert result["reason"] == "reconfigure_successful"
         assert entry.data[CONF_URL] == moved.url
         assert entry.state is ConfigEntryState.LOADED
+        # Both the check and the reloaded entry talk to the new server only.
+        assert len(emulator.state.log) == 0
+        assert moved.state.log.count(f"/athlete/{ATHLETE_ID}/activities$") == 1
         assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -539,3 +566,6 @@ async def test_reconfigure_invalid_key(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    # Leaving the URL out keeps the entry's server, not the default one.
+    assert entry.data[CONF_URL] == emulator.url
+    assert entry.state is ConfigEntryState.LOADED

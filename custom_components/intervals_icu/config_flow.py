@@ -88,7 +88,8 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
         if step_id == "user":
             fields[probatio.Optional(CONF_ATHLETE_ID)] = _TEXT
         # Always shown: `show_advanced_options` is deprecated (always True since
-        # HA 2026.10, removed in 2027.6); the default is the real service.
+        # HA 2026.10, removed in 2027.6). The default is the real service, or
+        # the entry's server when changing it, so leaving it out changes nothing.
         if step_id != "reauth_confirm":
             fields[probatio.Required(CONF_URL, default=url)] = _URL
         return self.add_suggested_values_to_schema(probatio.Schema(fields), suggested)
