@@ -22,6 +22,7 @@ import time
 from typing import Any
 
 import aiohttp
+from freezegun.api import FrozenDateTimeFactory
 from multidict import CIMultiDictProxy
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 import pytest
@@ -33,6 +34,7 @@ from emulator import (
     EmulatorServer,
     EmulatorState,
     Fault,
+    FaultKind,
     RateLimiter,
     create_app,
     generate_athlete,
@@ -252,6 +254,9 @@ async def test_activities_full_records_and_stubs(api: Api, athlete: Athlete) -> 
     for stub in stubs:
         assert set(stub) == {"id", "start_date_local", "source", "_note"}
         assert stub["_note"] == STRAVA_NOTE
+    # The validator bites: a number where a string belongs is an error.
+    with pytest.raises(AssertionError, match="is not of type"):
+        assert_valid({"id": 5, "moving_time": "long"}, "Activity")
     # The schemas do not forbid extra properties, so `_note` is legal.
     assert "additionalProperties" not in SPEC["components"]["schemas"]["Activity"]
     assert_valid(stubs, "Activity", array=True, strict=True)
@@ -425,6 +430,10 @@ def test_make_activity_and_event_builders() -> None:
     assert activity["name"] == "Night Ride"
     assert activity["start_date"].endswith("Z")
     assert_valid(activity, "Activity")
+    spec_named = make_activity(start_local="2025-01-01T18:00:00", type="Ride")
+    assert spec_named["type"] == "Ride"
+    assert spec_named["name"] == "Evening Ride"
+    assert make_event(start_local=date(2025, 1, 2), type="Run")["type"] == "Run"
     with pytest.raises(ValueError, match="without offset"):
         make_activity(start_local="2025-01-01T10:00:00Z")
     with pytest.raises(ValueError, match="Unknown activity fields"):
@@ -813,6 +822,9 @@ async def test_fault_matching_rules(api: Api) -> None:
     assert (await api.call("PUT", wellness, body={})).status == 500
     assert api.state.faults == []
     assert (await api.call("PUT", wellness, body={})).status == 200
+    used_up = Fault(FaultKind.STATUS, status=500, times=1, hits=1)
+    assert used_up.exhausted
+    assert not used_up.matches("GET", wellness)
     forever = api.state.add_fault(Fault.http_status(503))
     for _ in range(3):
         assert (await api.get(wellness)).status == 503
@@ -838,7 +850,11 @@ async def test_fault_delay(api: Api) -> None:
             f"{API}/0", headers=basic(api.key), timeout=aiohttp.ClientTimeout(total=0.2)
         ) as response:
             await response.read()
-    await asyncio.sleep(0.05)  # let the server notice the client went away
+    # The server notices the client went away and cancels the handler.
+    for _ in range(200):
+        if api.state.log.entries[-1].fault == "delay":
+            break
+        await asyncio.sleep(0.01)
     assert api.state.log.entries[-1].fault == "delay"
     assert api.state.log.entries[-1].status == 0
 
@@ -897,6 +913,11 @@ async def test_fault_broken_connections(api: Api) -> None:
     assert reset_entry.fault == "reset"
     assert reset_entry.status == 200
     assert reset_entry.bytes > 0
+    # A small body too: the headers arrive, so the client does not retry.
+    api.state.add_fault(Fault.reset(path="/athlete/0$", times=1))
+    with pytest.raises(aiohttp.ClientPayloadError):
+        await api.get(f"{API}/0")
+    assert api.state.log.count("/athlete/0$", method="GET") == 1
 
     # aiohttp retries an idempotent request once after a disconnect, so a
     # single close is invisible to it: it takes two.
@@ -910,6 +931,22 @@ async def test_fault_broken_connections(api: Api) -> None:
     assert all(e.status == 0 and e.bytes == 0 for e in closes)
     # The server keeps serving the original session afterwards.
     assert (await api.get(f"{API}/0")).status == 200
+
+
+async def test_faults_under_frozen_time(
+    api: Api, freezer: FrozenDateTimeFactory
+) -> None:
+    # Integration tests freeze time; faults must not wait on the loop clock.
+    freezer.move_to("2025-12-31T19:00:00Z")
+    api.state.add_fault(Fault.reset(times=1))
+    with pytest.raises(aiohttp.ClientPayloadError):
+        await api.get(f"{API}/0")
+    api.state.add_fault(Fault.close(times=2))
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await api.get(f"{API}/0")
+    api.state.add_fault(Fault.truncated_json(times=1))
+    assert (await api.get(f"{API}/0")).status == 200
+    assert api.state.log.entries[-1].time == NOW
 
 
 # Request log and rate limit --------------------------------------------------
@@ -1078,6 +1115,17 @@ def test_generated_wellness_follows_the_fitness_model(athlete: Athlete) -> None:
     assert math.isclose(d1.ctl, d0.ctl * decay + d1.load * (1 - decay))
 
 
+def test_todays_wellness_is_not_updated_in_the_future() -> None:
+    early = datetime(2025, 12, 31, 5, 0, tzinfo=UTC)  # 06:00 in Amsterdam
+    athlete = generate_athlete(
+        seed=1, start=date(2025, 12, 1), end=date(2025, 12, 31), now=early
+    )
+    assert athlete.wellness["2025-12-31"]["updated"] <= "2025-12-31T05:00:00Z"
+    assert all(
+        a["start_date_local"] <= "2025-12-31T06:00:00" for a in athlete.activities
+    )
+
+
 def test_recompute_fitness_after_edits() -> None:
     athlete = quiet_athlete()
     assert athlete.wellness["2025-06-30"]["ctl"] == 0
@@ -1144,14 +1192,13 @@ def test_demo_state_and_arguments() -> None:
         parse_args([])
 
 
-async def test_demo_serve_prints_how_to_connect(
+async def test_demo_serve_prints_how_to_connect_and_stops_on_sigterm(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    stop = asyncio.Event()
     args = parse_args(
         ["--demo", "--port", "0", "--activities-per-year", "50", "--rate-limit"]
     )
-    task = asyncio.create_task(serve(args, stop))
+    task = asyncio.create_task(serve(args))
     output = ""
     for _ in range(500):
         await asyncio.sleep(0.01)
@@ -1164,10 +1211,20 @@ async def test_demo_serve_prints_how_to_connect(
         session.get(f"{url}/api/v1/athlete/0", headers=basic(DEMO_API_KEY)) as response,
     ):
         assert (await response.json())["id"] == DEMO_ATHLETE_ID
-    stop.set()
-    await task
+    os.kill(os.getpid(), signal.SIGTERM)  # handled by serve(), not fatal
+    await asyncio.wait_for(task, 10)
     assert f"API key:    {DEMO_API_KEY}" in output
     assert DEMO_ATHLETE_ID in output
+    # The handler is gone again once serve() returns.
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+async def test_demo_serve_stops_on_event() -> None:
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(parse_args(["--demo", "--port", "0"]), stop))
+    await asyncio.sleep(0.5)
+    stop.set()
+    await asyncio.wait_for(task, 10)
 
 
 def test_main_stops_cleanly_on_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1180,43 +1237,31 @@ def test_main_stops_cleanly_on_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_cli_runs_and_stops_on_sigint() -> None:
+    command = [sys.executable, "-m", "emulator", "--demo", "--port", "0"]
+    command += ["--activities-per-year", "20"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--demo",
-            "--port",
-            "0",
-            "--activities-per-year",
-            "20",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        assert process.stderr is not None
-        output = b""
-        deadline = time.monotonic() + 30
-        # Raw reads: a buffered reader would hide lines from select().
-        while time.monotonic() < deadline and b"Ctrl+C" not in output:
-            ready, _, _ = select.select([process.stdout], [], [], 0.5)
-            if ready:
-                output += os.read(process.stdout.fileno(), 4096)
-        text = output.decode()
-        assert "http://127.0.0.1:" in text
-        assert DEMO_API_KEY in text
-        assert DEMO_ATHLETE_ID in text
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=15) == 0
-        errors = process.stderr.read().decode()
-        assert "Traceback" not in errors
-        assert "Stopped." in errors
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    pipe = subprocess.PIPE
+    # The command is built above from constants, not from input.
+    with subprocess.Popen(command, cwd=REPO, env=env, stdout=pipe, stderr=pipe) as cli:  # noqa: S603
+        assert cli.stdout is not None
+        assert cli.stderr is not None
+        try:
+            output = b""
+            deadline = time.monotonic() + 30
+            # Raw reads: a buffered reader would hide lines from select().
+            while time.monotonic() < deadline and b"Ctrl+C" not in output:
+                ready, _, _ = select.select([cli.stdout], [], [], 0.5)
+                if ready:
+                    output += os.read(cli.stdout.fileno(), 4096)
+            text = output.decode()
+            assert "http://127.0.0.1:" in text
+            assert DEMO_API_KEY in text
+            assert DEMO_ATHLETE_ID in text
+            cli.send_signal(signal.SIGINT)
+            assert cli.wait(timeout=15) == 0
+            errors = cli.stderr.read().decode()
+            assert "Traceback" not in errors
+            assert "Stopped." in errors
+        finally:
+            if cli.poll() is None:
+                cli.kill()
