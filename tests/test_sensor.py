@@ -1,7 +1,9 @@
 """Sensors: the values the emulator's data implies, in the athlete's time zone."""
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 import logging
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
@@ -20,7 +22,7 @@ from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from emulator.state import EmulatorState
-from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_UNAVAILABLE
+from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
@@ -65,11 +67,19 @@ def state_of(hass: HomeAssistant, entity_registry: er.EntityRegistry, key: str) 
     return state.state
 
 
+@pytest.fixture
+def sensors_only() -> Iterator[None]:
+    """Set up only the sensor platform: a platform snapshot is of one platform."""
+    with patch("custom_components.intervals_icu.PLATFORMS", [Platform.SENSOR]):
+        yield
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
+    sensors_only: None,
     setup_integration: MockConfigEntry,
 ) -> None:
     """Every sensor's registry entry and state, as a user would see them."""

@@ -32,6 +32,7 @@ from .aggregate import ALL, Period, Totals
 from .api import SportInfo, SportSettings
 from .coordinator import IntervalsConfigEntry, IntervalsData
 from .entity import IntervalsEntity
+from .planned import next_workout_attributes, next_workout_start
 from .training import format_pace, latest_sport_info, settings_for
 
 BPM = "bpm"
@@ -442,6 +443,7 @@ def sensor_descriptions() -> Iterator[IntervalsSensorEntityDescription]:
         yield from _thresholds(group)
     yield from POWER_MODEL_SENSORS
     yield LAST_ACTIVITY
+    yield from WORKOUT_SENSORS
 
 
 async def async_setup_entry(
@@ -495,3 +497,15 @@ class IntervalsSensor(IntervalsEntity, SensorEntity):
         if (attributes_fn := self.entity_description.attributes_fn) is None:
             return None
         return attributes_fn(self.coordinator.data)
+
+
+# The plan: read from the calendar events of the hourly update.
+WORKOUT_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
+    IntervalsSensorEntityDescription(
+        key="next_workout",
+        translation_key="next_workout",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=next_workout_start,
+        attributes_fn=next_workout_attributes,
+    ),
+)

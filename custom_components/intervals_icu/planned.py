@@ -1,0 +1,180 @@
+"""Planned events (workouts, races, notes): when they happen and how they read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from homeassistant.util import dt as dt_util
+from homeassistant.util.json import JsonValueType
+
+from .api import Event
+from .coordinator import IntervalsData
+
+WORKOUT = "WORKOUT"
+# Categories that are about a day, not a moment, when they carry no time.
+DAY_CATEGORIES = frozenset({"NOTE", "HOLIDAY", "SICK", "INJURED"})
+# A timed event without an end or a planned duration lasts this long.
+DEFAULT_DURATION = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """When an event happens: local dates (end exclusive) or aware instants."""
+
+    start: date | datetime
+    end: date | datetime
+
+    @property
+    def all_day(self) -> bool:
+        """True for an event of whole days."""
+        return not isinstance(self.start, datetime)
+
+    def instants(self) -> tuple[datetime, datetime]:
+        """Start and end as aware instants; whole days as Home Assistant reads them.
+
+        Home Assistant shows a date on that date of its own zone, so that is
+        the interval a date covers when asked what overlaps a time range.
+        """
+        return _instant(self.start), _instant(self.end)
+
+
+def _instant(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return dt_util.start_of_local_day(value)
+
+
+def is_all_day(event: Event) -> bool:
+    """Whether the event is about whole days rather than a time of day."""
+    start = event.start_local
+    if start.time() != time.min:
+        return False
+    end = event.end_local
+    # Intervals.icu stores an item without a time at T00:00:00, with no end or
+    # one at a later midnight.
+    return (
+        end is None
+        or end <= start
+        or end.time() == time.min
+        or event.category in DAY_CATEGORIES
+    )
+
+
+def event_span(event: Event, zone: ZoneInfo) -> Span:
+    """Dates for a whole-day event, else instants in the athlete's zone."""
+    start = event.start_local
+    end = event.end_local
+    if is_all_day(event):
+        first = start.date()
+        if end is None or end <= start:
+            return Span(first, first + timedelta(days=1))
+        # An end within a day (a note until 18:00) still covers that day.
+        last = end.date() if end.time() == time.min else end.date() + timedelta(days=1)
+        return Span(first, max(last, first + timedelta(days=1)))
+    if end is None or end <= start:
+        if event.moving_time:
+            end = start + timedelta(seconds=event.moving_time)
+        else:
+            end = start + DEFAULT_DURATION
+    return Span(start.replace(tzinfo=zone), end.replace(tzinfo=zone))
+
+
+def _category_words(category: str) -> str:
+    # RACE_A -> "race A", WORKOUT -> "workout"
+    return " ".join(
+        part.upper() if len(part) == 1 else part for part in category.lower().split("_")
+    )
+
+
+def summary(event: Event) -> str:
+    """The name, or type and category when unnamed ("Ride workout", "Race A")."""
+    if event.name and event.name.strip():
+        return event.name.strip()
+    words = _category_words(event.category) if event.category else ""
+    if event.type:
+        return f"{event.type} {words}".rstrip()
+    if words:
+        return words[0].upper() + words[1:]
+    return "Event"
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def description(event: Event) -> str | None:
+    """The event's own text, then its planned duration, distance and load."""
+    lines: list[str] = []
+    if event.description and event.description.strip():
+        lines.append(event.description.strip())
+    facts: list[str] = []
+    if event.moving_time:
+        facts.append(f"Duration: {_duration(event.moving_time)}")
+    if event.distance:
+        facts.append(f"Distance: {event.distance / 1000:.1f} km")
+    if event.training_load is not None:
+        facts.append(f"Load: {event.training_load:.0f}")
+    if facts:
+        lines.append("\n".join(facts))
+    return "\n\n".join(lines) or None
+
+
+def next_workout(data: IntervalsData) -> Event | None:
+    """The next planned workout: a timed one not yet started, or one for today on."""
+    for event in data.events:
+        if event.category != WORKOUT:
+            continue
+        if is_all_day(event):
+            # A workout without a time is still to do for the whole of its day.
+            if event.start_local.date() >= data.today:
+                return event
+        elif event.start_local >= data.now_local:
+            return event
+    return None
+
+
+def next_workout_start(data: IntervalsData) -> datetime | None:
+    """When the next planned workout starts, in the athlete's zone."""
+    if (event := next_workout(data)) is None:
+        return None
+    return event.start_local.replace(tzinfo=data.zone)
+
+
+def next_workout_attributes(
+    data: IntervalsData,
+) -> dict[str, str | float | bool | None] | None:
+    """What the next planned workout is: name, type, duration, distance, load."""
+    if (event := next_workout(data)) is None:
+        return None
+    return {
+        "name": event.name,
+        "type": event.type,
+        "duration": event.moving_time,
+        "distance": event.distance,
+        "training_load": event.training_load,
+        "all_day": is_all_day(event),
+    }
+
+
+def event_as_dict(event: Event, zone: ZoneInfo) -> dict[str, JsonValueType]:
+    """One planned event for an action's response, in SI units."""
+    span = event_span(event, zone)
+    return {
+        "id": event.id,
+        "start": span.start.isoformat(),
+        "end": span.end.isoformat(),
+        "all_day": span.all_day,
+        "category": event.category,
+        "type": event.type,
+        "name": event.name,
+        "summary": summary(event),
+        "description": event.description,
+        "moving_time_s": event.moving_time,
+        "distance_m": event.distance,
+        "training_load": event.training_load,
+        "indoor": event.indoor,
+    }

@@ -1,0 +1,245 @@
+"""Actions: write wellness, read activities and planned events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any, Final
+
+import probatio
+
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID, CONF_URL
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, service
+from homeassistant.util import dt as dt_util
+from homeassistant.util.json import JsonValueType
+
+from .api import Activity, IntervalsError
+from .const import DOMAIN
+from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
+from .errors import request_error
+from .planned import event_as_dict
+
+SERVICE_SET_WELLNESS: Final = "set_wellness"
+SERVICE_GET_ACTIVITIES: Final = "get_activities"
+SERVICE_GET_EVENTS: Final = "get_events"
+
+ATTR_DATE: Final = "date"
+ATTR_START_DATE: Final = "start_date"
+ATTR_END_DATE: Final = "end_date"
+ATTR_TYPES: Final = "types"
+ATTR_CATEGORIES: Final = "categories"
+ATTR_SLEEP_HOURS: Final = "sleep_hours"
+ATTR_COMMENTS: Final = "comments"
+
+# The longest range one read action may ask for.
+MAX_RANGE = timedelta(days=366)
+MAX_COMMENT = 1000
+
+
+def _number(low: float, high: float) -> probatio.All[float]:
+    return probatio.All(probatio.Coerce(float), probatio.Range(min=low, max=high))
+
+
+def _whole(low: int, high: int) -> probatio.All[int]:
+    # The API stores these as integers; 47.6 bpm from a sensor is sent as 48.
+    return probatio.All(
+        probatio.Coerce(float), probatio.Range(min=low, max=high), round
+    )
+
+
+# Field of the action -> (validator, field of the API). Sleep is sent in seconds.
+WELLNESS_INPUTS: Final[dict[str, tuple[Any, str]]] = {
+    "weight": (_number(20, 400), "weight"),
+    "resting_hr": (_whole(20, 250), "restingHR"),
+    "hrv": (_number(1, 500), "hrv"),
+    ATTR_SLEEP_HOURS: (_number(0, 24), "sleepSecs"),
+    "sleep_score": (_number(0, 100), "sleepScore"),
+    "readiness": (_number(0, 100), "readiness"),
+    "soreness": (_whole(1, 4), "soreness"),
+    "fatigue": (_whole(1, 4), "fatigue"),
+    "stress": (_whole(1, 4), "stress"),
+    "mood": (_whole(1, 4), "mood"),
+    "motivation": (_whole(1, 4), "motivation"),
+    ATTR_COMMENTS: (
+        probatio.All(cv.string, probatio.Length(max=MAX_COMMENT)),
+        "comments",
+    ),
+}
+
+SET_WELLNESS_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Optional(ATTR_DATE): cv.date,
+        **{
+            probatio.Optional(name): validator
+            for name, (validator, _) in WELLNESS_INPUTS.items()
+        },
+    }
+)
+
+_RANGE = {
+    probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+    probatio.Required(ATTR_START_DATE): cv.date,
+    probatio.Required(ATTR_END_DATE): cv.date,
+}
+
+GET_ACTIVITIES_SCHEMA = probatio.Schema(
+    {**_RANGE, probatio.Optional(ATTR_TYPES): probatio.All(cv.ensure_list, [cv.string])}
+)
+
+GET_EVENTS_SCHEMA = probatio.Schema(
+    {
+        **_RANGE,
+        probatio.Optional(ATTR_CATEGORIES): probatio.All(
+            cv.ensure_list, [probatio.All(cv.string, str.upper)]
+        ),
+    }
+)
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SET_WELLNESS,
+        _async_set_wellness,
+        schema=SET_WELLNESS_SCHEMA,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_ACTIVITIES,
+        _async_get_activities,
+        schema=GET_ACTIVITIES_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_EVENTS,
+        _async_get_events,
+        schema=GET_EVENTS_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+
+
+def _coordinator(call: ServiceCall) -> IntervalsCoordinator:
+    """The coordinator of the loaded entry the call names."""
+    entry: IntervalsConfigEntry = service.async_get_config_entry(
+        call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
+    )
+    return entry.runtime_data.coordinator
+
+
+def wellness_changes(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The API's fields for the values given, and only those."""
+    changes: dict[str, Any] = {}
+    for name, (_, field) in WELLNESS_INPUTS.items():
+        if (value := data.get(name)) is None:
+            continue
+        changes[field] = round(value * 3600) if name == ATTR_SLEEP_HOURS else value
+    return changes
+
+
+async def _async_set_wellness(call: ServiceCall) -> None:
+    coordinator = _coordinator(call)
+    changes = wellness_changes(call.data)
+    if not changes:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_wellness_values"
+        )
+    day: date = (
+        call.data.get(ATTR_DATE)
+        or dt_util.utcnow().astimezone(coordinator.data.zone).date()
+    )
+    try:
+        await coordinator.client.put_wellness(coordinator.athlete_id, day, changes)
+    except IntervalsError as err:
+        raise request_error(err) from err
+    await coordinator.async_request_refresh()
+
+
+def _date_range(call: ServiceCall) -> tuple[date, date]:
+    start: date = call.data[ATTR_START_DATE]
+    end: date = call.data[ATTR_END_DATE]
+    if end < start:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="end_before_start",
+            translation_placeholders={"start": str(start), "end": str(end)},
+        )
+    if end - start > MAX_RANGE:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="range_too_long",
+            translation_placeholders={"days": str(MAX_RANGE.days)},
+        )
+    return start, end
+
+
+def activity_as_dict(
+    activity: Activity, coordinator: IntervalsCoordinator
+) -> dict[str, JsonValueType]:
+    """One activity for an action's response, in SI units."""
+    base = coordinator.config_entry.data[CONF_URL].rstrip("/")
+    return {
+        "id": activity.id,
+        "start_local": activity.start_local.isoformat(),
+        "type": activity.type,
+        "name": activity.name,
+        "distance_m": activity.distance,
+        "moving_time_s": activity.moving_time,
+        "elapsed_time_s": activity.elapsed_time,
+        "elevation_gain_m": activity.elevation_gain,
+        "training_load": activity.training_load,
+        "average_heartrate": activity.average_heartrate,
+        "average_watts": activity.average_watts,
+        "source": activity.source,
+        "strava_stub": activity.is_stub,
+        "url": f"{base}/activities/{activity.id}",
+    }
+
+
+async def _async_get_activities(call: ServiceCall) -> ServiceResponse:
+    coordinator = _coordinator(call)
+    start, end = _date_range(call)
+    types: set[str] = set(call.data.get(ATTR_TYPES, ()))
+    try:
+        activities = await coordinator.client.get_activities(
+            coordinator.athlete_id,
+            datetime.combine(start, time.min),
+            datetime.combine(end, time(23, 59, 59)),
+        )
+    except IntervalsError as err:
+        raise request_error(err) from err
+    chosen = sorted(
+        (a for a in activities if not types or a.type in types),
+        key=lambda a: (a.start_local, a.id),
+    )
+    return {"activities": [activity_as_dict(a, coordinator) for a in chosen]}
+
+
+async def _async_get_events(call: ServiceCall) -> ServiceResponse:
+    coordinator = _coordinator(call)
+    start, end = _date_range(call)
+    categories: list[str] = call.data.get(ATTR_CATEGORIES, [])
+    try:
+        events = await coordinator.client.get_events(
+            coordinator.athlete_id, start, end, categories=categories
+        )
+    except IntervalsError as err:
+        raise request_error(err) from err
+    zone = coordinator.data.zone
+    return {
+        "events": [
+            event_as_dict(e, zone)
+            for e in sorted(events, key=lambda e: (e.start_local, e.id))
+        ]
+    }
