@@ -233,7 +233,8 @@ def main() -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     print(f"intervals_icu benchmark, {now:%Y-%m-%d %H:%M} UTC, emulator on 127.0.0.1\n")
     print(
-        "| activities/yr | scenario | requests | response bytes | wall ms | CPU ms | note |"
+        "| activities/yr | scenario | requests | response bytes "
+        "| wall ms | CPU ms | note |"
     )
     print("|---:|---|---:|---:|---:|---:|---|")
     summaries = []
