@@ -15,6 +15,7 @@ from .coordinator import (
     IntervalsCoordinator,
     IntervalsRuntimeData,
 )
+from .issues import async_delete_issues
 from .services import async_setup_services
 from .sync import CacheStore
 
@@ -53,5 +54,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> None:
-    """Delete the entry's activity cache with it."""
+    """Delete the entry's activity cache and repair issues with it."""
     await CacheStore(hass, entry.entry_id).async_remove()
+    async_delete_issues(hass, entry.entry_id)

@@ -15,6 +15,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from . import issues
 from .aggregate import (
     Period,
     Totals,
@@ -54,6 +55,10 @@ from .sync import ActivityCache, CacheStore
 WELLNESS_DAYS = 7
 # Calendar days ahead fetched each update, for the calendar and next workout.
 EVENT_DAYS = 14
+# A Retry-After of 0 would retry at once, again and again; one of a week
+# would silence the integration for longer than any rate limit lasts.
+RETRY_AFTER_MIN = 30.0
+RETRY_AFTER_MAX = 24 * 3600.0
 
 
 @dataclass(kw_only=True)
@@ -139,7 +144,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             hass,
             LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} {entry.title}",
+            # The title is the athlete's name, which stays out of the log.
+            name=f"{DOMAIN} {entry.data[CONF_ATHLETE_ID]}",
             update_interval=UPDATE_INTERVAL,
         )
         self.client = client
@@ -158,7 +164,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
     @override
     async def _async_update_data(self) -> IntervalsData:
         try:
-            return await self._update()
+            data = await self._update()
         except IntervalsAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -167,19 +173,30 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="rate_limited",
-                retry_after=err.retry_after,
+                retry_after=_retry_delay(err.retry_after),
             ) from err
         except IntervalsError as err:
+            if isinstance(err, IntervalsAccessDeniedError):
+                # The key works (the client checked) but this athlete is gone.
+                issues.async_access_withdrawn(self.hass, self.config_entry)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key=_error_key(err),
             ) from err
+        issues.async_update_succeeded(
+            self.hass,
+            self.config_entry,
+            stubs=data.strava_stubs_ytd,
+            activities=data.activities_ytd,
+        )
+        return data
 
     def _zone(self, athlete: Athlete) -> ZoneInfo:
         try:
             if athlete.timezone:
                 return ZoneInfo(athlete.timezone)
-        except ZoneInfoNotFoundError, ValueError:
+        # A name too long for a file name raises OSError.
+        except ZoneInfoNotFoundError, ValueError, OSError:
             pass
         if not self._zone_warned:
             self._zone_warned = True
@@ -260,6 +277,13 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             base_url=self.config_entry.data.get(CONF_URL, DEFAULT_URL),
             events=tuple(sorted(events, key=lambda e: (e.start_local, e.id))),
         )
+
+
+def _retry_delay(retry_after: float | None) -> float | None:
+    """Seconds until the next try: the service's wish, within sane bounds."""
+    if retry_after is None:
+        return None
+    return min(max(retry_after, RETRY_AFTER_MIN), RETRY_AFTER_MAX)
 
 
 def _error_key(err: IntervalsError) -> str:

@@ -8,10 +8,26 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 
+from .const import DOMAIN
 from .coordinator import IntervalsConfigEntry
 
-TO_REDACT = {CONF_API_KEY, "title", "unique_id", "name"}
+# The title is the athlete's name; the rest never reaches the entry today,
+# but is redacted should it ever do so.
+TO_REDACT = {
+    CONF_API_KEY,
+    "title",
+    "unique_id",
+    "name",
+    "email",
+    "location",
+    "city",
+    "state",
+    "country",
+    "latitude",
+    "longitude",
+}
 
 
 async def async_get_config_entry_diagnostics(
@@ -72,10 +88,25 @@ async def async_get_config_entry_diagnostics(
         },
         "last_update": {
             "success": coordinator.last_update_success,
-            "error": type(coordinator.last_exception).__name__
-            if coordinator.last_exception
+            "error": _error(coordinator.last_exception)
+            if not coordinator.last_update_success
             else None,
         },
+        "issues": sorted(
+            issue.translation_key
+            for (domain, _), issue in ir.async_get(hass).issues.items()
+            if domain == DOMAIN
+            and issue.active
+            and issue.issue_id.endswith(entry.entry_id)
+        ),
         "strava_stubs_ytd": None if data is None else data.strava_stubs_ytd,
         "activities_ytd": None if data is None else data.activities_ytd,
     }
+
+
+def _error(err: BaseException | None) -> str | None:
+    """Which translated message the user saw (never its text), or the type."""
+    if err is None:
+        return None
+    key = getattr(err, "translation_key", None)
+    return key if isinstance(key, str) else type(err).__name__

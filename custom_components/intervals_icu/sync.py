@@ -63,9 +63,15 @@ def _activity(row: Any) -> Activity:
         raise TypeError("cached activity has the wrong shape")
     values = dict(zip(_COLUMNS, row, strict=True))
     values["start_local"] = datetime.fromisoformat(values["start_local"])
+    if values["start_local"].tzinfo is not None:
+        # Local wall times carry no zone; one with a zone cannot be compared.
+        raise ValueError("cached start has a time zone")
     activity = Activity(**values)
     if not isinstance(activity.id, str) or not isinstance(activity.is_stub, bool):
         raise TypeError("cached activity has the wrong types")
+    for text in (activity.type, activity.name, activity.source):
+        if text is not None and not isinstance(text, str):
+            raise TypeError("cached text is not a string")
     for number in (
         activity.distance,
         activity.moving_time,
@@ -289,7 +295,8 @@ class CacheStore:
             return ActivityCache(athlete_id)
         try:
             cache = ActivityCache.from_json(data)
-        except TypeError, ValueError, KeyError:
+        # OverflowError: an integer beyond any float; RecursionError: nesting.
+        except TypeError, ValueError, KeyError, OverflowError, RecursionError:
             LOGGER.warning("The activity cache is damaged; rebuilding it")
             return ActivityCache(athlete_id)
         if cache.athlete_id != athlete_id:

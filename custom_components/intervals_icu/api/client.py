@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 import json
+import math
 import re
 import socket
 from typing import Any
@@ -57,6 +58,9 @@ def normalize_athlete_id(value: str | None) -> str:
 
 def _local(value: date | datetime) -> str:
     """Format an athlete-local date or naive date-time as the API expects."""
+    # Checked at run time too: a string here would go into the URL unchecked.
+    if not isinstance(value, date):
+        raise TypeError("API dates are date or datetime objects")
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             raise ValueError("API dates are athlete-local and carry no zone")
@@ -68,9 +72,12 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "inf" and "nan" parse as floats but say nothing usable.
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except TypeError, ValueError:
@@ -80,11 +87,20 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def decode_json(payload: bytes) -> Any:
+    """Parse a response body; anything that is not JSON is an invalid response."""
+    try:
+        return json.loads(payload)
+    # Deeply nested arrays exhaust the parser's recursion limit.
+    except (ValueError, RecursionError) as err:
+        raise IntervalsResponseError("response is not JSON") from err
+
+
 def _error_text(body: bytes) -> str | None:
     """The `error` of the service's JSON error body, when there is one."""
     try:
-        parsed = json.loads(body)
-    except ValueError:
+        parsed = decode_json(body)
+    except IntervalsResponseError:
         return None
     if isinstance(parsed, dict) and isinstance(error := parsed.get("error"), str):
         return error[:200]
@@ -109,7 +125,7 @@ class IntervalsClient:
         api_key: str,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        request_timeout: float = DEFAULT_TIMEOUT,
+        request_timeout: float | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         """Use the given session; the key is only ever put in the auth header."""
@@ -118,8 +134,15 @@ class IntervalsClient:
             "Accept": "application/json",
             "Authorization": aiohttp.encode_basic_auth("API_KEY", api_key),
         }
-        self._base = URL(base_url.rstrip("/") or DEFAULT_BASE_URL)
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        try:
+            self._base: URL | None = URL(base_url.rstrip("/") or DEFAULT_BASE_URL)
+        except ValueError:
+            # Fails each request like an unreachable server, not the caller.
+            self._base = None
+        # Read at construction, not import, so that tests can shorten it.
+        self._timeout = aiohttp.ClientTimeout(
+            total=DEFAULT_TIMEOUT if request_timeout is None else request_timeout
+        )
         self._max_bytes = max_response_bytes
         self.stats = ClientStats()
 
@@ -224,9 +247,12 @@ class IntervalsClient:
         body: Any = None,
     ) -> Any:
         """Send one request for `/api/v1/athlete/{id}/…` and return its JSON."""
-        url = self._base.joinpath("api", "v1", "athlete", athlete_id, *path)
+        athlete_id = normalize_athlete_id(athlete_id)
         self.stats.requests += 1
         try:
+            if self._base is None:
+                raise IntervalsConnectionError("malformed server URL")
+            url = self._base.joinpath("api", "v1", "athlete", athlete_id, *path)
             try:
                 return await self._send(method, url, params, body)
             except IntervalsConnectionError as err:
@@ -270,10 +296,7 @@ class IntervalsClient:
             ) from err
         self.stats.bytes_received += len(payload)
         self._raise_for_status(status, payload, retry_after)
-        try:
-            return json.loads(payload)
-        except ValueError as err:
-            raise IntervalsResponseError("response is not JSON") from err
+        return decode_json(payload)
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
         chunks: list[bytes] = []

@@ -38,9 +38,14 @@ def _num(raw: Mapping[str, Any], key: str) -> float | None:
     # bool is an int subclass; a true/false distance is not a number.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise IntervalsResponseError(f"field {key!r} is not a number")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError as err:
+        # JSON integers have no size limit; floats do.
+        raise IntervalsResponseError(f"field {key!r} is out of range") from err
+    if not math.isfinite(number):
         raise IntervalsResponseError(f"field {key!r} is not finite")
-    return float(value)
+    return number
 
 
 def _str(raw: Mapping[str, Any], key: str) -> str | None:
