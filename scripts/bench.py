@@ -157,6 +157,7 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
         end=today,
         now=now,
         strava_share=0.02,
+        events_until=today + timedelta(days=28),
     )
     state = EmulatorState.with_athletes(athlete)
     state.clock = lambda: now
