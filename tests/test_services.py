@@ -204,7 +204,7 @@ async def test_set_wellness_needs_a_value(
         (Fault.close(), "request_cannot_connect"),
         (Fault.html(), "request_invalid_response"),
         (Fault.http_status(401), "request_invalid_auth"),
-        (Fault.http_status(404), "request_not_found"),
+        (Fault.http_status(404), "request_athlete_not_found"),
     ],
 )
 async def test_set_wellness_errors(
@@ -228,12 +228,12 @@ async def test_set_wellness_errors(
     [
         (IntervalsAuthenticationError("no"), "request_invalid_auth"),
         (IntervalsAccessDeniedError("no"), "request_access_denied"),
-        (IntervalsNotFoundError("no"), "request_not_found"),
+        (IntervalsNotFoundError("no"), "request_athlete_not_found"),
         (IntervalsRateLimitError(3), "request_rate_limited"),
         (IntervalsConnectionError("no"), "request_cannot_connect"),
         (IntervalsServerError(500), "request_server_error"),
         (IntervalsResponseError("no"), "request_invalid_response"),
-        (IntervalsError("no"), "request_failed"),
+        (IntervalsError("no"), "request_unknown_error"),
     ],
 )
 def test_request_error_keys(error: IntervalsError, key: str) -> None:

@@ -32,12 +32,8 @@ from .api import (
     IntervalsAccessDeniedError,
     IntervalsAuthenticationError,
     IntervalsClient,
-    IntervalsConnectionError,
     IntervalsError,
-    IntervalsNotFoundError,
     IntervalsRateLimitError,
-    IntervalsResponseError,
-    IntervalsServerError,
     Wellness,
 )
 from .const import (
@@ -49,6 +45,7 @@ from .const import (
     LOGGER,
     UPDATE_INTERVAL,
 )
+from .errors import error_key
 from .sync import ActivityCache, CacheStore
 
 # Wellness days fetched each update: today and the week before it.
@@ -181,7 +178,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 issues.async_access_withdrawn(self.hass, self.config_entry)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
-                translation_key=_error_key(err),
+                translation_key=error_key(err),
             ) from err
         issues.async_update_succeeded(
             self.hass,
@@ -284,18 +281,3 @@ def _retry_delay(retry_after: float | None) -> float | None:
     if retry_after is None:
         return None
     return min(max(retry_after, RETRY_AFTER_MIN), RETRY_AFTER_MAX)
-
-
-def _error_key(err: IntervalsError) -> str:
-    """The translation key of the message shown for a failed update."""
-    if isinstance(err, IntervalsAccessDeniedError):
-        return "access_denied"
-    if isinstance(err, IntervalsNotFoundError):
-        return "athlete_not_found"
-    if isinstance(err, IntervalsConnectionError):
-        return "cannot_connect"
-    if isinstance(err, IntervalsServerError):
-        return "server_error"
-    if isinstance(err, IntervalsResponseError):
-        return "invalid_response"
-    return "unknown_error"

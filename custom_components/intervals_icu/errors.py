@@ -17,28 +17,32 @@ from .api import (
 from .const import DOMAIN
 
 
+def error_key(err: IntervalsError) -> str:
+    """The translation key that says what went wrong, for updates and requests."""
+    if isinstance(err, IntervalsAuthenticationError):
+        return "invalid_auth"
+    if isinstance(err, IntervalsAccessDeniedError):
+        return "access_denied"
+    if isinstance(err, IntervalsNotFoundError):
+        return "athlete_not_found"
+    if isinstance(err, IntervalsRateLimitError):
+        return "rate_limited"
+    if isinstance(err, IntervalsConnectionError):
+        return "cannot_connect"
+    if isinstance(err, IntervalsServerError):
+        return "server_error"
+    if isinstance(err, IntervalsResponseError):
+        return "invalid_response"
+    return "unknown_error"
+
+
 def request_error(err: IntervalsError) -> HomeAssistantError:
     """The error to raise to the user who asked; unlike an update, nothing retries."""
     placeholders: dict[str, str] = {}
-    if isinstance(err, IntervalsAuthenticationError):
-        key = "request_invalid_auth"
-    elif isinstance(err, IntervalsAccessDeniedError):
-        key = "request_access_denied"
-    elif isinstance(err, IntervalsNotFoundError):
-        key = "request_not_found"
-    elif isinstance(err, IntervalsRateLimitError):
-        key = "request_rate_limited"
-    elif isinstance(err, IntervalsConnectionError):
-        key = "request_cannot_connect"
-    elif isinstance(err, IntervalsServerError):
-        key = "request_server_error"
+    if isinstance(err, IntervalsServerError):
         placeholders["status"] = str(err.status)
-    elif isinstance(err, IntervalsResponseError):
-        key = "request_invalid_response"
-    else:
-        key = "request_failed"
     return HomeAssistantError(
         translation_domain=DOMAIN,
-        translation_key=key,
+        translation_key=f"request_{error_key(err)}",
         translation_placeholders=placeholders or None,
     )
