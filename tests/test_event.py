@@ -40,21 +40,21 @@ class Fired:
 
     def states(self) -> list[State]:
         fired = []
+        last: State | None = None
         for change in self.changes:
             if change.data["entity_id"] != self.entity_id:
                 continue
-            old: State | None = change.data["old_state"]
             new: State | None = change.data["new_state"]
             if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
                 continue
-            # Coming back from unavailable shows the last event again: not a new one.
-            if old is not None and old.state == STATE_UNAVAILABLE:
-                continue
-            if old is not None and (old.state, old.attributes) == (
+            # Coming back from unavailable shows the last event again: not a
+            # new one; a different event at that moment is.
+            if last is not None and (last.state, last.attributes) == (
                 new.state,
                 new.attributes,
             ):
                 continue
+            last = new
             fired.append(new)
         return fired
 
@@ -143,6 +143,29 @@ async def test_each_new_activity_once_and_not_again_after_a_failure(
     last = fired.states()[-1]
     state = hass.states.get(event_entity)
     assert (state.state, state.attributes) == (last.state, last.attributes)
+
+
+@pytest.mark.parametrize("failing", ["/wellness", "/events"])
+async def test_new_activity_survives_a_partly_failed_update(
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    athlete: Athlete,
+    emulator: EmulatorServer,
+    event_entity: str,
+    failing: str,
+) -> None:
+    """An update that fails after the activities were fetched loses no news."""
+    fired = Fired(hass, event_entity)
+    ride = athlete.add_activity(
+        start_local="2026-06-15T07:00:00", activity_type="Ride", distance=40_000.0
+    )
+    emulator.state.add_fault(Fault.http_status(502, path=failing))
+    await next_update(hass, frozen)
+    assert hass.states.get(event_entity).state == STATE_UNAVAILABLE
+    assert fired.states() == []
+    emulator.state.clear_faults()
+    await next_update(hass, frozen)
+    assert [s.attributes["id"] for s in fired.states()] == [ride["id"]]
 
 
 async def test_old_activity_found_by_reconcile_is_not_news(

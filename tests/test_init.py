@@ -13,13 +13,13 @@ async def test_setup_and_unload(
 ) -> None:
     entry = setup_integration
     assert entry.state is ConfigEntryState.LOADED
-    # The first update: the athlete, the year of activities, the wellness
-    # week, and the calendar's next two weeks.
+    # The first update: the athlete, the wellness week, the calendar's next
+    # two weeks, and the year of activities.
     assert [r.path.rsplit("/", 1)[-1] for r in emulator.state.log] == [
         "i123456",
-        "activities",
         "wellness.json",
         "events.json",
+        "activities",
     ]
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED

@@ -218,13 +218,15 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         async def fetch(oldest: datetime, newest: datetime) -> list[Activity]:
             return await self.client.get_activities(self.athlete_id, oldest, newest)
 
-        new = await self.cache.async_sync(fetch, today, start)
         wellness = await self.client.get_wellness(
             self.athlete_id, today - timedelta(days=WELLNESS_DAYS - 1), today
         )
         events = await self.client.get_events(
             self.athlete_id, today, today + timedelta(days=EVENT_DAYS)
         )
+        # The cache changes last: if anything before failed, the activities
+        # that appeared are still new on the next try, and their events fire.
+        new = await self.cache.async_sync(fetch, today, start)
         self.store.async_schedule_save(self.cache)
         return self._snapshot(
             athlete=self._athlete,
