@@ -236,6 +236,58 @@ async def test_year_boundary_in_athlete_zone(
         assert await hass.config_entries.async_unload(entry.entry_id)
 
 
+async def test_new_year_starts_at_the_athletes_midnight(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+    socket_enabled: None,
+) -> None:
+    """The totals turn over at the athlete's midnight, not at the next hourly update."""
+    await hass.config.async_set_time_zone("Europe/Amsterdam")
+    # 07:45 UTC is 23:45 on 31 December in Los Angeles; the hourly update
+    # after setup would come at 08:45 UTC, 45 minutes into the athlete's year.
+    freezer.move_to(datetime(2027, 1, 1, 7, 45, tzinfo=UTC))
+    athlete = generate_athlete(
+        seed=3,
+        athlete_id="i123456",
+        api_key="la-key",
+        timezone="America/Los_Angeles",
+        activities_per_year=0,
+        start=date(2026, 12, 1),
+        end=date(2027, 1, 1),
+        now=datetime(2027, 1, 1, 7, 45, tzinfo=UTC),
+    )
+    athlete.add_activity(
+        start_local="2026-12-31T20:00:00", activity_type="Run", distance=5000.0
+    )
+    async with EmulatorServer(EmulatorState.with_athletes(athlete)) as server:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title="LA",
+            unique_id="i123456",
+            data={
+                CONF_API_KEY: "la-key",
+                CONF_ATHLETE_ID: "i123456",
+                CONF_URL: server.url,
+            },
+        )
+        entry.add_to_hass(hass)
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        entity_id = entity_registry.async_get_entity_id(
+            "sensor", DOMAIN, "i123456_run_distance_ytd"
+        )
+        assert float(hass.states.get(entity_id).state) == pytest.approx(5.0)
+        # One minute past the athlete's midnight (08:01 UTC), before any hourly update.
+        freezer.move_to(datetime(2027, 1, 1, 8, 1, tzinfo=UTC))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        sensor = hass.states.get(entity_id)
+        assert float(sensor.state) == 0.0
+        assert sensor.attributes["last_reset"] == "2027-01-01T00:00:00-08:00"
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_unavailable_then_recovers(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import override
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -52,6 +53,8 @@ from .sync import ActivityCache, CacheStore
 WELLNESS_DAYS = 7
 # Calendar days ahead fetched each update, for the calendar and next workout.
 EVENT_DAYS = 14
+# The update at the athlete's midnight waits a little for the service's day to turn.
+MIDNIGHT_DELAY = timedelta(seconds=30)
 # A Retry-After of 0 would retry at once, again and again; one of a week
 # would silence the integration for longer than any rate limit lasts.
 RETRY_AFTER_MIN = 30.0
@@ -152,6 +155,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self.cache = ActivityCache(self.athlete_id)
         self._athlete: Athlete | None = None
         self._zone_warned = False
+        self._unsub_midnight: CALLBACK_TYPE | None = None
 
     @override
     async def _async_setup(self) -> None:
@@ -186,7 +190,39 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             stubs=data.strava_stubs_ytd,
             activities=data.activities_ytd,
         )
+        self._schedule_midnight(data)
         return data
+
+    def _schedule_midnight(self, data: IntervalsData) -> None:
+        """Update right after the athlete's midnight, when periods begin anew.
+
+        Without it, on 1 January (or a Monday, or the 1st) the totals would
+        show the old period until the next hourly update.
+        """
+        if self._unsub_midnight is not None:
+            self._unsub_midnight()
+        tomorrow = data.today + timedelta(days=1)
+        midnight = datetime.combine(tomorrow, time.min, tzinfo=data.zone)
+        self._unsub_midnight = async_track_point_in_utc_time(
+            self.hass,
+            self._async_midnight,
+            dt_util.as_utc(midnight) + MIDNIGHT_DELAY,
+        )
+
+    @callback
+    def _async_midnight(self, _now: datetime) -> None:
+        self._unsub_midnight = None
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_request_refresh(), f"{DOMAIN} midnight refresh"
+        )
+
+    @override
+    async def async_shutdown(self) -> None:
+        """Also forget the midnight update."""
+        if self._unsub_midnight is not None:
+            self._unsub_midnight()
+            self._unsub_midnight = None
+        await super().async_shutdown()
 
     def _zone(self, athlete: Athlete) -> ZoneInfo:
         try:
