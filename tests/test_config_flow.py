@@ -294,6 +294,27 @@ async def test_user_malformed_athlete_id(
     await _assert_error_then_recover(hass, emulator, result, typed, errors)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://intervals.icu",
+        "http://192.168.1.20:8765",
+        "ftp://intervals.icu",
+        "intervals",
+    ],
+)
+async def test_user_unsafe_url(
+    hass: HomeAssistant, emulator: EmulatorServer, url: str
+) -> None:
+    """The key never travels in clear: plain http only to this machine."""
+    result = await _submit(hass, await _start(hass), url)
+
+    assert len(emulator.state.log) == 0
+    typed = {CONF_URL: url}
+    errors = {CONF_URL: "invalid_url"}
+    await _assert_error_then_recover(hass, emulator, result, typed, errors)
+
+
 async def test_user_server_not_listening(
     hass: HomeAssistant, emulator: EmulatorServer
 ) -> None:
@@ -398,6 +419,14 @@ async def test_reauth_new_key(
             Fault.http_status(503),
             {"base": "cannot_connect"},
             id="503",
+        ),
+        # The entry's athlete exists: a 404 means the wrong server, not another
+        # athlete, so the user may correct it instead of being told off.
+        pytest.param(
+            "rotated-key",
+            Fault.http_status(404, path=f"/athlete/{ATHLETE_ID}$"),
+            {"base": "cannot_connect"},
+            id="404",
         ),
     ],
 )

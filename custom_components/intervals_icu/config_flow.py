@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, override
 
 import probatio
+from yarl import URL
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
@@ -36,9 +37,21 @@ from .api import (
 from .const import CONF_ATHLETE_ID, DEFAULT_URL, DOMAIN, LOGGER
 from .options_flow import IntervalsOptionsFlow
 
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+def _safe_url(url: str) -> bool:
+    """HTTPS, or plain HTTP only on this machine: the key must not travel in clear."""
+    try:
+        parsed = URL(url)
+    except ValueError:
+        return False
+    if parsed.scheme == "https" and parsed.host:
+        return True
+    return parsed.scheme == "http" and parsed.host in _LOOPBACK
 
 
 class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -54,9 +67,15 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
         return IntervalsOptionsFlow()
 
     async def _validate(
-        self, api_key: str, athlete_id: str, url: str
+        self, api_key: str, athlete_id: str, url: str, *, existing: bool = False
     ) -> tuple[Athlete | None, dict[str, str]]:
-        """Fetch the athlete with this key; return it or the errors per field."""
+        """Fetch the athlete with this key; return it or the errors per field.
+
+        `existing`: the athlete is an entry's, so it exists; a 404 then means
+        the server is not Intervals.icu.
+        """
+        if not _safe_url(url):
+            return None, {CONF_URL: "invalid_url"}
         try:
             athlete_id = normalize_athlete_id(athlete_id)
         except IntervalsInvalidAthleteIdError:
@@ -68,9 +87,11 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
             return await client.get_athlete(athlete_id), {}
         except IntervalsAuthenticationError:
             return None, {CONF_API_KEY: "invalid_auth"}
-        except IntervalsAccessDeniedError, IntervalsNotFoundError:
-            if athlete_id == SELF:
-                # The key's own athlete always exists: this is not Intervals.icu.
+        except (IntervalsAccessDeniedError, IntervalsNotFoundError) as err:
+            if athlete_id == SELF or (
+                existing and isinstance(err, IntervalsNotFoundError)
+            ):
+                # The athlete surely exists: this server is not Intervals.icu.
                 return None, {"base": "cannot_connect"}
             return None, {CONF_ATHLETE_ID: "athlete_not_found"}
         except IntervalsError:
@@ -152,7 +173,10 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             url = user_input.get(CONF_URL, entry.data[CONF_URL])
             athlete, errors = await self._validate(
-                user_input[CONF_API_KEY], entry.data[CONF_ATHLETE_ID], url
+                user_input[CONF_API_KEY],
+                entry.data[CONF_ATHLETE_ID],
+                url,
+                existing=True,
             )
             if CONF_ATHLETE_ID in errors:
                 # The new key cannot see the athlete this entry is about.
