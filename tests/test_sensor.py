@@ -2,7 +2,9 @@
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+import json
 import logging
+from pathlib import Path
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
@@ -17,6 +19,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
+from custom_components.intervals_icu.sensor import sensor_descriptions
 from emulator.faults import Fault
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
@@ -332,3 +335,13 @@ async def test_restart_uses_cache(
     fetches = [r for r in emulator.state.log if r.path.endswith("/activities")]
     assert len(fetches) == 1
     assert fetches[0].query["oldest"][0] >= (NOW.date() - timedelta(days=3)).isoformat()
+
+
+def test_every_sensor_has_a_name_and_an_icon_and_nothing_more() -> None:
+    """en.json and icons.json describe exactly the sensors the code creates."""
+    folder = Path(__file__).parent.parent / "custom_components" / DOMAIN
+    used = {d.translation_key for d in sensor_descriptions()}
+    names = json.loads((folder / "translations" / "en.json").read_text())
+    icons = json.loads((folder / "icons.json").read_text())
+    assert set(names["entity"]["sensor"]) == used
+    assert set(icons["entity"]["sensor"]) == used

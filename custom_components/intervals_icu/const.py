@@ -6,6 +6,8 @@ from datetime import timedelta
 import logging
 from typing import Final
 
+from .api import DEFAULT_BASE_URL
+
 DOMAIN: Final = "intervals_icu"
 LOGGER = logging.getLogger(__package__)
 
@@ -13,7 +15,7 @@ CONF_ATHLETE_ID: Final = "athlete_id"
 # Options: which activity types count in each sport group.
 CONF_GROUPS: Final = "groups"
 
-DEFAULT_URL: Final = "https://intervals.icu"
+DEFAULT_URL: Final = DEFAULT_BASE_URL
 UPDATE_INTERVAL: Final = timedelta(hours=1)
 
 # Intervals.icu's own default sport settings group types like this.

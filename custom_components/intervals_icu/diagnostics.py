@@ -10,13 +10,15 @@ from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
-from .const import DOMAIN
+from .const import CONF_ATHLETE_ID, DOMAIN
 from .coordinator import IntervalsConfigEntry
 
 # The title is the athlete's name; the rest never reaches the entry today,
 # but is redacted should it ever do so.
 TO_REDACT = {
     CONF_API_KEY,
+    # Older athlete ids are Strava ids, which lead to the person.
+    CONF_ATHLETE_ID,
     "title",
     "unique_id",
     "name",

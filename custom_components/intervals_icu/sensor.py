@@ -29,7 +29,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .aggregate import ALL, Period, Totals
-from .api import SportInfo, SportSettings
+from .api import SportInfo, SportSettings, Wellness
 from .coordinator import IntervalsConfigEntry, IntervalsData
 from .entity import IntervalsEntity
 from .planned import next_workout_attributes, next_workout_start
@@ -155,12 +155,24 @@ def _fitness(
     return value
 
 
+def _form_day(data: IntervalsData) -> Wellness | None:
+    """The latest day with both fitness and fatigue."""
+    return next(
+        (w for w in data.wellness if w.ctl is not None and w.atl is not None), None
+    )
+
+
 def _form(data: IntervalsData) -> float | None:
     """Form (TSB) is fitness minus fatigue of the same day."""
-    for record in data.wellness:
-        if record.ctl is not None and record.atl is not None:
-            return round(record.ctl - record.atl, 1)
-    return None
+    day = _form_day(data)
+    if day is None or day.ctl is None or day.atl is None:
+        return None
+    return round(day.ctl - day.atl, 1)
+
+
+def _form_attributes(data: IntervalsData) -> dict[str, Any] | None:
+    day = _form_day(data)
+    return None if day is None else {"date": day.day.isoformat()}
 
 
 def _fitness_day(attr: str) -> Callable[[IntervalsData], dict[str, Any] | None]:
@@ -194,7 +206,7 @@ FITNESS_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         value_fn=_form,
-        attributes_fn=_fitness_day("ctl"),
+        attributes_fn=_form_attributes,
     ),
     IntervalsSensorEntityDescription(
         key="ramp_rate",
