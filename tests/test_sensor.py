@@ -1,6 +1,7 @@
 """Sensors: the values the emulator's data implies, in the athlete's time zone."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 import json
 import logging
@@ -180,15 +181,19 @@ async def test_fitness_from_today_or_latest_day(
     assert hass.states.get(entity_id).attributes["date"] == days[-1]
 
 
-async def test_year_boundary_in_athlete_zone(
+@asynccontextmanager
+async def los_angeles_runner(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
     freezer: FrozenDateTimeFactory,
-    socket_enabled: None,
-) -> None:
-    """Los Angeles athlete, Amsterdam Home Assistant: New Year is the athlete's."""
+    run_start: str,
+) -> AsyncIterator[tuple[Athlete, str]]:
+    """At 07:45 UTC on 1 January, an LA athlete with a 5 km run, set up in Amsterdam.
+
+    07:45 UTC is 08:45 in Amsterdam but 23:45 on 31 December in Los Angeles.
+    Yields the emulator's athlete and the run-distance-this-year entity id.
+    """
     await hass.config.async_set_time_zone("Europe/Amsterdam")
-    # 07:45 UTC on 1 January is 08:45 in Amsterdam but 23:45 on 31 December in LA.
     freezer.move_to(datetime(2027, 1, 1, 7, 45, tzinfo=UTC))
     athlete = generate_athlete(
         seed=3,
@@ -200,69 +205,7 @@ async def test_year_boundary_in_athlete_zone(
         end=date(2027, 1, 1),
         now=datetime(2027, 1, 1, 7, 45, tzinfo=UTC),
     )
-    athlete.add_activity(
-        start_local="2026-12-31T23:30:00", activity_type="Run", distance=5000.0
-    )
-    state = EmulatorState.with_athletes(athlete)
-    async with EmulatorServer(state) as server:
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            title="LA",
-            unique_id="i123456",
-            data={
-                CONF_API_KEY: "la-key",
-                CONF_ATHLETE_ID: "i123456",
-                CONF_URL: server.url,
-            },
-        )
-        entry.add_to_hass(hass)
-        await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
-        entity_id = entity_registry.async_get_entity_id(
-            "sensor", DOMAIN, "i123456_run_distance_ytd"
-        )
-        sensor = hass.states.get(entity_id)
-        assert float(sensor.state) == pytest.approx(5.0)
-        assert sensor.attributes["last_reset"] == "2026-01-01T00:00:00-08:00"
-
-        # 09:00 UTC is 01:00 on 1 January in LA: the athlete's new year began,
-        # and a run at 00:30 LA time is the only one in it.
-        athlete.add_activity(
-            start_local="2027-01-01T00:30:00", activity_type="Run", distance=3000.0
-        )
-        freezer.move_to(datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
-        sensor = hass.states.get(entity_id)
-        assert float(sensor.state) == pytest.approx(3.0)
-        assert sensor.attributes["last_reset"] == "2027-01-01T00:00:00-08:00"
-        assert await hass.config_entries.async_unload(entry.entry_id)
-
-
-async def test_new_year_starts_at_the_athletes_midnight(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    freezer: FrozenDateTimeFactory,
-    socket_enabled: None,
-) -> None:
-    """The totals turn over at the athlete's midnight, not at the next hourly update."""
-    await hass.config.async_set_time_zone("Europe/Amsterdam")
-    # 07:45 UTC is 23:45 on 31 December in Los Angeles; the hourly update
-    # after setup would come at 08:45 UTC, 45 minutes into the athlete's year.
-    freezer.move_to(datetime(2027, 1, 1, 7, 45, tzinfo=UTC))
-    athlete = generate_athlete(
-        seed=3,
-        athlete_id="i123456",
-        api_key="la-key",
-        timezone="America/Los_Angeles",
-        activities_per_year=0,
-        start=date(2026, 12, 1),
-        end=date(2027, 1, 1),
-        now=datetime(2027, 1, 1, 7, 45, tzinfo=UTC),
-    )
-    athlete.add_activity(
-        start_local="2026-12-31T20:00:00", activity_type="Run", distance=5000.0
-    )
+    athlete.add_activity(start_local=run_start, activity_type="Run", distance=5000.0)
     async with EmulatorServer(EmulatorState.with_athletes(athlete)) as server:
         entry = MockConfigEntry(
             domain=DOMAIN,
@@ -280,6 +223,50 @@ async def test_new_year_starts_at_the_athletes_midnight(
         entity_id = entity_registry.async_get_entity_id(
             "sensor", DOMAIN, "i123456_run_distance_ytd"
         )
+        assert entity_id
+        yield athlete, entity_id
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_year_boundary_in_athlete_zone(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+    socket_enabled: None,
+) -> None:
+    """Los Angeles athlete, Amsterdam Home Assistant: New Year is the athlete's."""
+    async with los_angeles_runner(
+        hass, entity_registry, freezer, "2026-12-31T23:30:00"
+    ) as (athlete, entity_id):
+        sensor = hass.states.get(entity_id)
+        assert float(sensor.state) == pytest.approx(5.0)
+        assert sensor.attributes["last_reset"] == "2026-01-01T00:00:00-08:00"
+
+        # 09:00 UTC is 01:00 on 1 January in LA: the athlete's new year began,
+        # and a run at 00:30 LA time is the only one in it.
+        athlete.add_activity(
+            start_local="2027-01-01T00:30:00", activity_type="Run", distance=3000.0
+        )
+        freezer.move_to(datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        sensor = hass.states.get(entity_id)
+        assert float(sensor.state) == pytest.approx(3.0)
+        assert sensor.attributes["last_reset"] == "2027-01-01T00:00:00-08:00"
+
+
+async def test_new_year_starts_at_the_athletes_midnight(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+    socket_enabled: None,
+) -> None:
+    """The totals turn over at the athlete's midnight, not at the next hourly update."""
+    # The hourly update after setup would come at 08:45 UTC, 45 minutes into
+    # the athlete's year.
+    async with los_angeles_runner(
+        hass, entity_registry, freezer, "2026-12-31T20:00:00"
+    ) as (_, entity_id):
         assert float(hass.states.get(entity_id).state) == pytest.approx(5.0)
         # One minute past the athlete's midnight (08:01 UTC), before any hourly update.
         freezer.move_to(datetime(2027, 1, 1, 8, 1, tzinfo=UTC))
@@ -288,7 +275,6 @@ async def test_new_year_starts_at_the_athletes_midnight(
         sensor = hass.states.get(entity_id)
         assert float(sensor.state) == 0.0
         assert sensor.attributes["last_reset"] == "2027-01-01T00:00:00-08:00"
-        assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_unavailable_then_recovers(

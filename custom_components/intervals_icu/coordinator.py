@@ -100,7 +100,7 @@ class IntervalsData:
 
     def activity_url(self, activity_id: str) -> str:
         """The activity's page on Intervals.icu."""
-        return f"{self.base_url.rstrip('/')}/activities/{activity_id}"
+        return activity_url(self.base_url, activity_id)
 
     def period_start(self, period: Period) -> datetime:
         """The instant the period began, in the athlete's zone."""
@@ -114,6 +114,11 @@ class IntervalsData:
             if value is not None:
                 return value, record.day
         return None
+
+
+def activity_url(base_url: str, activity_id: str) -> str:
+    """An activity's page on Intervals.icu (or the configured server)."""
+    return f"{base_url.rstrip('/')}/activities/{activity_id}"
 
 
 def configured_groups(entry: ConfigEntry) -> dict[str, frozenset[str]]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
-from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Activity
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, IntervalsData
 from .entity import IntervalsEntity
 
@@ -34,12 +32,6 @@ async def async_setup_entry(
     async_add_entities(
         [IntervalsNewActivityEvent(entry.runtime_data.coordinator, NEW_ACTIVITY_EVENT)]
     )
-
-
-def activity_url(coordinator: IntervalsCoordinator, activity: Activity) -> str:
-    """The activity's page on Intervals.icu (or the configured server)."""
-    base = coordinator.config_entry.data[CONF_URL].rstrip("/")
-    return f"{base}/activities/{activity.id}"
 
 
 class IntervalsNewActivityEvent(IntervalsEntity, EventEntity):
@@ -75,7 +67,7 @@ class IntervalsNewActivityEvent(IntervalsEntity, EventEntity):
                         "start": activity.start_local.replace(
                             tzinfo=data.zone
                         ).isoformat(),
-                        "url": activity_url(self.coordinator, activity),
+                        "url": data.activity_url(activity.id),
                     },
                 )
                 self.async_write_ha_state()

@@ -23,7 +23,7 @@ from homeassistant.util.json import JsonValueType
 
 from .api import Activity, IntervalsError
 from .const import DOMAIN
-from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
+from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, activity_url
 from .errors import request_error
 from .planned import event_as_dict
 
@@ -188,7 +188,6 @@ def activity_as_dict(
     activity: Activity, coordinator: IntervalsCoordinator
 ) -> dict[str, JsonValueType]:
     """One activity for an action's response, in SI units."""
-    base = coordinator.config_entry.data[CONF_URL].rstrip("/")
     return {
         "id": activity.id,
         "start_local": activity.start_local.isoformat(),
@@ -203,7 +202,7 @@ def activity_as_dict(
         "average_watts": activity.average_watts,
         "source": activity.source,
         "strava_stub": activity.is_stub,
-        "url": f"{base}/activities/{activity.id}",
+        "url": activity_url(coordinator.config_entry.data[CONF_URL], activity.id),
     }
 
 
