@@ -8,7 +8,12 @@ from pytest_homeassistant_custom_component.common import (
     get_schema_suggested_value,
 )
 
-from custom_components.intervals_icu.const import CONF_GROUPS, DEFAULT_GROUPS, DOMAIN
+from custom_components.intervals_icu.const import (
+    ACTIVITY_TYPES,
+    CONF_GROUPS,
+    DEFAULT_GROUPS,
+    DOMAIN,
+)
 from emulator.model import Athlete, is_strava
 from emulator.server import EmulatorServer
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
@@ -144,3 +149,35 @@ async def test_enabled_group_without_types(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {CONF_GROUPS: {"run": RUN, "ride": RIDE, "swim": SWIM}}
+
+
+async def test_each_group_lists_its_own_types_first(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    """Run's picker starts with runs, not with Ride and Swim; every type is offered."""
+    result = await hass.config_entries.options.async_init(setup_integration.entry_id)
+    schema = result["data_schema"].schema
+    offered = {
+        str(key).removesuffix("_types"): selector.config["options"]
+        for key, selector in schema.items()
+        if str(key).endswith("_types")
+    }
+    assert offered["run"][:3] == ["Run", "VirtualRun", "TrailRun"]
+    assert offered["ride"][:10] == [
+        "Ride",
+        "VirtualRide",
+        "GravelRide",
+        "MountainBikeRide",
+        "EBikeRide",
+        "EMountainBikeRide",
+        "TrackRide",
+        "Cyclocross",
+        "Velomobile",
+        "Handcycle",
+    ]
+    assert offered["swim"][:2] == ["Swim", "OpenWaterSwim"]
+    for options in offered.values():
+        assert sorted(options) == sorted(ACTIVITY_TYPES)
+    # The rest keep the spec's order.
+    rest = [t for t in ACTIVITY_TYPES if t not in {"Swim", "OpenWaterSwim"}]
+    assert offered["swim"][2:] == rest

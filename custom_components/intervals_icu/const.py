@@ -25,6 +25,25 @@ DEFAULT_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "swim": ("Swim", "OpenWaterSwim"),
 }
 
+# The types each group's picker in the options lists first: the group's own
+# sports, then (after these) every other activity type.
+GROUP_TYPES_FIRST: Final[dict[str, tuple[str, ...]]] = {
+    "run": ("Run", "VirtualRun", "TrailRun"),
+    "ride": (
+        "Ride",
+        "VirtualRide",
+        "GravelRide",
+        "MountainBikeRide",
+        "EBikeRide",
+        "EMountainBikeRide",
+        "TrackRide",
+        "Cyclocross",
+        "Velomobile",
+        "Handcycle",
+    ),
+    "swim": ("Swim", "OpenWaterSwim"),
+}
+
 # The activity types of the OpenAPI spec's enum, for the options flow.
 ACTIVITY_TYPES: Final[tuple[str, ...]] = (
     "Ride",

@@ -14,13 +14,18 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 
-from .const import ACTIVITY_TYPES, CONF_GROUPS, DEFAULT_GROUPS
+from .const import ACTIVITY_TYPES, CONF_GROUPS, DEFAULT_GROUPS, GROUP_TYPES_FIRST
 
-_TYPES = SelectSelector(
-    SelectSelectorConfig(
-        options=list(ACTIVITY_TYPES), multiple=True, mode=SelectSelectorMode.DROPDOWN
+
+def _types_selector(group: str) -> SelectSelector:
+    """Every activity type, the group's own sports first (Run before Ride for run)."""
+    first = GROUP_TYPES_FIRST[group]
+    rest = [t for t in ACTIVITY_TYPES if t not in first]
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=[*first, *rest], multiple=True, mode=SelectSelectorMode.DROPDOWN
+        )
     )
-)
 
 
 class IntervalsOptionsFlow(OptionsFlowWithReload):
@@ -53,7 +58,7 @@ class IntervalsOptionsFlow(OptionsFlowWithReload):
         suggested: dict[str, Any] = {}
         for name, default_types in DEFAULT_GROUPS.items():
             schema[probatio.Required(f"{name}_enabled")] = BooleanSelector()
-            schema[probatio.Optional(f"{name}_types")] = _TYPES
+            schema[probatio.Optional(f"{name}_types")] = _types_selector(name)
             suggested[f"{name}_enabled"] = name in current
             suggested[f"{name}_types"] = list(current.get(name, default_types))
         return self.async_show_form(
