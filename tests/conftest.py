@@ -33,7 +33,12 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterato
 
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots of registry entries and states in Home Assistant's stable form."""
+    """Snapshots of registry entries and states in Home Assistant's stable form.
+
+    The plugin defines this fixture too, but syrupy's own `snapshot` (a plugin
+    loaded after it) wins: without this one, snapshots are plain Amber files in
+    `__snapshots__/` (pytest --fixtures-per-test shows syrupy's).
+    """
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
