@@ -450,25 +450,41 @@ async def test_next_workout(
 ) -> None:
     athlete, _ = new_york
     entity_id = entity_id_of(entity_registry, "sensor", "next_workout")
+    start_id = entity_id_of(entity_registry, "sensor", "next_workout_start")
     state = hass.states.get(entity_id)
-    # Sunday's spin is over; Tuesday's long run (no time of day) is next.
-    assert (
-        state.state
-        == datetime(2026, 6, 16, tzinfo=NEW_YORK).astimezone(UTC).isoformat()
+    # Sunday's spin is over; Tuesday's long run (no time of day) is next: its
+    # name is the state, its day an attribute, and it has no start to show.
+    assert state.state == "Long run"
+    assert "device_class" not in state.attributes
+    assert state.attributes["id"] == next(
+        str(e["id"]) for e in athlete.events if e["name"] == "Long run"
     )
-    assert state.attributes["device_class"] == "timestamp"
     assert state.attributes["name"] == "Long run"
     assert state.attributes["type"] == "Run"
-    assert state.attributes["duration"] == 5400
-    assert state.attributes["distance"] == 18000
-    assert state.attributes["training_load"] == 95
+    assert state.attributes["date"] == "2026-06-16"
     assert state.attributes["all_day"] is True
+    assert "start" not in state.attributes
+    # Identifiers only: the planned numbers are sensors with units.
+    assert set(state.attributes) - {"friendly_name", "icon"} == {
+        "id",
+        "name",
+        "type",
+        "date",
+        "all_day",
+    }
+    assert hass.states.get(start_id).state == "unknown"
+    assert _state(hass, entity_registry, "next_workout_duration") == (90.0, "min")
+    assert _state(hass, entity_registry, "next_workout_distance") == (18.0, "km")
+    assert _state(hass, entity_registry, "next_workout_training_load") == (95.0, None)
 
     # On Tuesday morning the long run is still to do today.
     freezer.move_to(datetime(2026, 6, 16, 9, tzinfo=NEW_YORK))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(entity_id).attributes["name"] == "Long run"
+    state = hass.states.get(entity_id)
+    assert state.state == "Long run"
+    assert state.attributes["date"] == "2026-06-16"
+    assert hass.states.get(start_id).state == "unknown"
 
     # Deleted in Intervals.icu: the ride at 18:00 is next after the next update.
     athlete.delete_event(
@@ -478,10 +494,18 @@ async def test_next_workout(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     state = hass.states.get(entity_id)
-    assert state.state == datetime(2026, 6, 16, 22, tzinfo=UTC).isoformat()
+    assert state.state == "Ride workout"
     assert state.attributes["name"] is None
     assert state.attributes["type"] == "Ride"
     assert state.attributes["all_day"] is False
+    assert state.attributes["start"] == "2026-06-16T18:00:00-04:00"
+    assert (
+        hass.states.get(start_id).state
+        == datetime(2026, 6, 16, 22, tzinfo=UTC).isoformat()
+    )
+    assert hass.states.get(
+        entity_id_of(entity_registry, "sensor", "next_workout_distance")
+    ).state == ("unknown")
 
     # Once it has started, nothing in the next two weeks is a workout.
     freezer.move_to(datetime(2026, 6, 16, 18, 5, tzinfo=NEW_YORK))
@@ -490,6 +514,90 @@ async def test_next_workout(
     state = hass.states.get(entity_id)
     assert state.state == "unknown"
     assert "name" not in state.attributes
+    assert hass.states.get(start_id).state == "unknown"
+
+
+def _state(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, key: str
+) -> tuple[float, str | None]:
+    state = hass.states.get(entity_id_of(entity_registry, "sensor", key))
+    return float(state.state), state.attributes.get("unit_of_measurement")
+
+
+async def _at(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime
+) -> None:
+    freezer.move_to(when)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_next_workout_moves_on_between_updates(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+    socket_enabled: None,
+) -> None:
+    """Today's untimed workout stays until midnight; a timed one until it starts.
+
+    Both moves happen at that moment, not at the next update.
+    """
+    # Monday 23:40 in New York; midnight there is 04:00 UTC.
+    freezer.move_to(datetime(2026, 6, 15, 23, 40, tzinfo=NEW_YORK))
+    athlete = ny_athlete()
+    athlete.add_event(start_local=date(2026, 6, 15), name="Sweet spot 2x20")
+    athlete.add_event(
+        start_local="2026-06-16T18:00:00",
+        name="Tempo run",
+        event_type="Run",
+        moving_time=3600,
+        distance=12000.0,
+        icu_training_load=70,
+    )
+    athlete.add_event(start_local=date(2026, 6, 17), name="Recovery ride")
+    async with running(hass, athlete) as server:
+        entity_id = entity_id_of(entity_registry, "sensor", "next_workout")
+        start_id = entity_id_of(entity_registry, "sensor", "next_workout_start")
+        state = hass.states.get(entity_id)
+        assert state.state == "Sweet spot 2x20"
+        assert state.attributes["date"] == "2026-06-15"
+        assert hass.states.get(start_id).state == "unknown"
+
+        # One second before the athlete's midnight it is still today's.
+        await _at(hass, freezer, datetime(2026, 6, 15, 23, 59, 59, tzinfo=NEW_YORK))
+        assert hass.states.get(entity_id).state == "Sweet spot 2x20"
+
+        # At midnight (before the update 30 s later) Tuesday's run is next.
+        fetched = server.state.log.count("/events")
+        await _at(hass, freezer, datetime(2026, 6, 16, 0, 0, tzinfo=NEW_YORK))
+        assert server.state.log.count("/events") == fetched
+        state = hass.states.get(entity_id)
+        assert state.state == "Tempo run"
+        assert state.attributes["date"] == "2026-06-16"
+        assert state.attributes["start"] == "2026-06-16T18:00:00-04:00"
+        assert (
+            hass.states.get(start_id).state
+            == datetime(2026, 6, 16, 22, tzinfo=UTC).isoformat()
+        )
+        assert _state(hass, entity_registry, "next_workout_duration") == (60.0, "min")
+
+        # A minute before the start (hourly updates have run meanwhile) ...
+        await _at(hass, freezer, datetime(2026, 6, 16, 17, 59, tzinfo=NEW_YORK))
+        assert hass.states.get(entity_id).state == "Tempo run"
+        # ... and at the start, without an update, Wednesday's ride is next.
+        fetched = server.state.log.count("/events")
+        await _at(hass, freezer, datetime(2026, 6, 16, 18, 0, tzinfo=NEW_YORK))
+        assert server.state.log.count("/events") == fetched
+        state = hass.states.get(entity_id)
+        assert state.state == "Recovery ride"
+        assert state.attributes["date"] == "2026-06-17"
+        assert hass.states.get(start_id).state == "unknown"
+        assert (
+            hass.states.get(
+                entity_id_of(entity_registry, "sensor", "next_workout_duration")
+            ).state
+            == "unknown"
+        )
 
 
 async def test_next_workout_of_demo_athlete(
@@ -507,7 +615,7 @@ async def test_next_workout_of_demo_athlete(
         for e in athlete.events_between(f"{today}T00:00:00", "2026-06-29T23:59:59")
         if e["category"] == "WORKOUT"
         and (
-            e["start_date_local"] >= now_local
+            e["start_date_local"] > now_local
             or (
                 e["start_date_local"].endswith("T00:00:00")
                 and e["end_date_local"] is None
@@ -516,10 +624,21 @@ async def test_next_workout_of_demo_athlete(
     ]
     first = workouts[0]
     state = hass.states.get(entity_id_of(entity_registry, "sensor", "next_workout"))
-    start = datetime.fromisoformat(first["start_date_local"]).replace(tzinfo=zone)
-    assert state.state == start.astimezone(UTC).isoformat()
-    assert state.attributes["name"] == first["name"]
-    assert state.attributes["duration"] == first["moving_time"]
+    assert state.state == first["name"]
+    assert state.attributes["id"] == str(first["id"])
+    assert state.attributes["date"] == first["start_date_local"][:10]
+    start = hass.states.get(
+        entity_id_of(entity_registry, "sensor", "next_workout_start")
+    )
+    if first["start_date_local"].endswith("T00:00:00"):
+        assert start.state == "unknown"
+    else:
+        begins = datetime.fromisoformat(first["start_date_local"]).replace(tzinfo=zone)
+        assert start.state == begins.astimezone(UTC).isoformat()
+    duration = hass.states.get(
+        entity_id_of(entity_registry, "sensor", "next_workout_duration")
+    )
+    assert float(duration.state) == pytest.approx(first["moving_time"] / 60)
 
 
 async def test_empty_plan(

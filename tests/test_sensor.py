@@ -29,6 +29,11 @@ from emulator.state import EmulatorState
 from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util.unit_system import (
+    METRIC_SYSTEM,
+    US_CUSTOMARY_SYSTEM,
+    UnitSystem,
+)
 
 from .conftest import NOW
 
@@ -181,6 +186,88 @@ async def test_fitness_from_today_or_latest_day(
     assert hass.states.get(entity_id).attributes["date"] == days[-1]
 
 
+@pytest.mark.parametrize(
+    ("units", "long", "per_long", "short", "per_short", "mass", "per_mass"),
+    [
+        (METRIC_SYSTEM, "km", 1000.0, "m", 1.0, "kg", 1.0),
+        (US_CUSTOMARY_SYSTEM, "mi", 1609.344, "ft", 0.3048, "lb", 0.45359237),
+    ],
+    ids=["metric", "us_customary"],
+)
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_units_follow_the_unit_system(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    athlete: Athlete,
+    config_entry: MockConfigEntry,
+    units: UnitSystem,
+    long: str,
+    per_long: float,
+    short: str,
+    per_short: float,
+    mass: str,
+    per_mass: float,
+) -> None:
+    """Kilometres and metres for metric users, miles and feet for US ones."""
+    hass.config.units = units
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    local_now = NOW.astimezone(ZoneInfo(athlete.timezone)).replace(tzinfo=None)
+    expected = expected_totals(athlete, RUN, date(2026, 1, 1), local_now)
+
+    def shown(key: str) -> tuple[str, str | None]:
+        entity_id = entity_registry.async_get_entity_id(
+            "sensor", DOMAIN, f"i123456_{key}"
+        )
+        state = hass.states.get(entity_id)
+        return state.state, state.attributes.get("unit_of_measurement")
+
+    value, unit = shown("run_distance_ytd")
+    assert unit == long
+    assert float(value) == pytest.approx(expected["distance"] / per_long)
+    value, unit = shown("run_elevation_gain_ytd")
+    assert unit == short
+    assert float(value) == pytest.approx(expected["elevation_gain"] / per_short)
+    for key in ("ride_distance_week", "all_distance_month", "last_activity_distance"):
+        assert shown(key)[1] == long, key
+    assert shown("next_workout_distance")[1] == long
+    assert shown("last_activity_elevation_gain")[1] == short
+    value, unit = shown("weight")
+    assert unit == mass
+    weight = next(
+        w["weight"]
+        for _, w in sorted(athlete.wellness.items(), reverse=True)
+        if w.get("weight") is not None
+    )
+    assert float(value) == pytest.approx(weight / per_mass)
+
+
+async def test_form_is_fitness_minus_fatigue(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    athlete: Athlete,
+    config_entry: MockConfigEntry,
+) -> None:
+    """States keep full precision; the display rounds (one decimal)."""
+    today = NOW.date().isoformat()
+    athlete.wellness[today].update(ctl=55.5, atl=61.25)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    fitness = float(state_of(hass, entity_registry, "fitness"))
+    fatigue = float(state_of(hass, entity_registry, "fatigue"))
+    form = float(state_of(hass, entity_registry, "form"))
+    assert (fitness, fatigue, form) == (55.5, 61.25, -5.75)
+    assert form == fitness - fatigue
+    for key in ("fitness", "fatigue", "form"):
+        entity_id = entity_registry.async_get_entity_id(
+            "sensor", DOMAIN, f"i123456_{key}"
+        )
+        entry = entity_registry.async_get(entity_id)
+        assert entry.options["sensor"]["suggested_display_precision"] == 1
+
+
 @asynccontextmanager
 async def los_angeles_runner(
     hass: HomeAssistant,
@@ -331,3 +418,25 @@ def test_every_sensor_has_a_name_and_an_icon_and_nothing_more() -> None:
     icons = json.loads((folder / "icons.json").read_text())
     assert set(names["entity"]["sensor"]) == used
     assert set(icons["entity"]["sensor"]) == used
+
+
+def test_every_icon_exists() -> None:
+    """Each icon in icons.json is one the frontend has (a wrong name shows nothing)."""
+    frontend = pytest.importorskip("hass_frontend")
+    listed = json.loads(
+        (Path(frontend.where()) / "static" / "mdi" / "iconList.json").read_text()
+    )
+    known = {f"mdi:{icon['name']}" for icon in listed}
+    folder = Path(__file__).parent.parent / "custom_components" / DOMAIN
+    icons = json.loads((folder / "icons.json").read_text())
+
+    def names(node: object) -> Iterator[str]:
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from names(value)
+        elif isinstance(node, str):
+            yield node
+
+    used = set(names(icons))
+    assert len(used) > 20
+    assert used - known == set()

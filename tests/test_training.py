@@ -161,9 +161,12 @@ async def test_thresholds_and_power_model(
     assert float(state(hass, entity_registry, "eftp").state) == pytest.approx(
         model["eftp"]
     )
-    assert float(state(hass, entity_registry, "w_prime").state) == pytest.approx(
-        model["wPrime"]
-    )
+    # W prime reads as sensor.…_w_prime, an energy store shown in kJ.
+    w_prime = state(hass, entity_registry, "w_prime")
+    assert w_prime.entity_id == "sensor.test_athlete_w_prime"
+    assert w_prime.attributes["device_class"] == "energy_storage"
+    assert w_prime.attributes["unit_of_measurement"] == "kJ"
+    assert float(w_prime.state) == pytest.approx(model["wPrime"] / 1000)
     assert float(state(hass, entity_registry, "p_max").state) == pytest.approx(
         model["pMax"]
     )
@@ -173,6 +176,7 @@ async def test_thresholds_and_power_model(
     )
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_last_activity_by_start_time(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
@@ -198,15 +202,36 @@ async def test_last_activity_by_start_time(
         tzinfo=ZoneInfo(athlete.timezone)
     )
     assert datetime.fromisoformat(sensor.state) == start
+    # The attributes identify the activity; its numbers are sensors with units.
+    assert sensor.attributes["id"] == latest["id"]
     assert sensor.attributes["name"] == latest["name"]
     assert sensor.attributes["type"] == latest["type"]
-    assert sensor.attributes["distance"] == latest["distance"]
     assert (
         sensor.attributes["url"]
         == f"{config_entry.data['url']}/activities/{latest['id']}"
     )
-    if latest.get("icu_average_watts") is None:
-        assert "average_watts" not in sensor.attributes
+    assert set(sensor.attributes) - {"friendly_name", "icon", "device_class"} == {
+        "id",
+        "name",
+        "type",
+        "url",
+    }
+    numbers = {
+        # key: (value as shown, unit as shown)
+        "last_activity_distance": (latest["distance"] / 1000, "km"),
+        "last_activity_moving_time": (latest["moving_time"] / 60, "min"),
+        "last_activity_training_load": (latest["icu_training_load"], None),
+        "last_activity_elevation_gain": (latest["total_elevation_gain"], "m"),
+        "last_activity_average_heart_rate": (latest["average_heartrate"], "bpm"),
+        "last_activity_average_power": (latest.get("icu_average_watts"), "W"),
+    }
+    for key, (value, unit) in numbers.items():
+        number = state(hass, entity_registry, key)
+        assert number.attributes.get("unit_of_measurement") == unit, key
+        if value is None:
+            assert number.state == "unknown", key
+        else:
+            assert float(number.state) == pytest.approx(value), key
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import override
@@ -107,11 +107,12 @@ class IntervalsData:
         day = self.starts[period]
         return datetime(day.year, day.month, day.day, tzinfo=self.zone)
 
-    def latest_wellness(self, attr: str) -> tuple[float, date] | None:
-        """The most recent non-null value of a wellness field, and its day."""
+    def latest_wellness(
+        self, read: Callable[[Wellness], float | None]
+    ) -> tuple[float, date] | None:
+        """The most recent non-null value read from a wellness day, and its day."""
         for record in self.wellness:
-            value: float | None = getattr(record, attr)
-            if value is not None:
+            if (value := read(record)) is not None:
                 return value, record.day
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,6 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
 from .api import Event
-from .coordinator import IntervalsData
 
 WORKOUT = "WORKOUT"
 # Categories that are about a day, not a moment, when they carry no time.
@@ -123,41 +123,29 @@ def description(event: Event) -> str | None:
     return "\n\n".join(lines) or None
 
 
-def next_workout(data: IntervalsData) -> Event | None:
-    """The next planned workout: a timed one not yet started, or one for today on."""
-    for event in data.events:
+def next_workout(events: Iterable[Event], now_local: datetime) -> Event | None:
+    """The next planned workout at `now_local` (the athlete's wall time).
+
+    A timed workout is next until it starts; one without a time of day is
+    next for the whole of its day. `events` are in calendar order.
+    """
+    for event in events:
         if event.category != WORKOUT:
             continue
         if is_all_day(event):
-            # A workout without a time is still to do for the whole of its day.
-            if event.start_local.date() >= data.today:
+            if event.start_local.date() >= now_local.date():
                 return event
-        elif event.start_local >= data.now_local:
+        elif event.start_local > now_local:
             return event
     return None
 
 
-def next_workout_start(data: IntervalsData) -> datetime | None:
-    """When the next planned workout starts, in the athlete's zone."""
-    if (event := next_workout(data)) is None:
-        return None
-    return event.start_local.replace(tzinfo=data.zone)
-
-
-def next_workout_attributes(
-    data: IntervalsData,
-) -> dict[str, str | float | bool | None] | None:
-    """What the next planned workout is: name, type, duration, distance, load."""
-    if (event := next_workout(data)) is None:
-        return None
-    return {
-        "name": event.name,
-        "type": event.type,
-        "duration": event.moving_time,
-        "distance": event.distance,
-        "training_load": event.training_load,
-        "all_day": is_all_day(event),
-    }
+def next_workout_ends(event: Event, zone: ZoneInfo) -> datetime:
+    """When a workout stops being the next one: its start, or the end of its day."""
+    if is_all_day(event):
+        day_after = event.start_local.date() + timedelta(days=1)
+        return datetime.combine(day_after, time.min, tzinfo=zone)
+    return event.start_local.replace(tzinfo=zone)
 
 
 def event_as_dict(event: Event, zone: ZoneInfo) -> dict[str, JsonValueType]:

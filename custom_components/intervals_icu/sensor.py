@@ -1,4 +1,4 @@
-"""Sensors: totals per sport group and period, fitness, wellness."""
+"""Sensors: totals per sport group and period, fitness, wellness, the plan."""
 
 from __future__ import annotations
 
@@ -23,16 +23,19 @@ from homeassistant.const import (
     UnitOfSpeed,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
 
 from .aggregate import ALL, Period, Totals
-from .api import SportInfo, SportSettings, Wellness
-from .coordinator import IntervalsConfigEntry, IntervalsData
+from .api import Event, SportInfo, SportSettings, Wellness
+from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, IntervalsData
 from .entity import IntervalsEntity
-from .planned import next_workout_attributes, next_workout_start
+from .planned import is_all_day, next_workout, next_workout_ends, summary
 from .training import format_pace, latest_sport_info, settings_for
 
 BPM = "bpm"
@@ -41,331 +44,469 @@ BPM = "bpm"
 PARALLEL_UPDATES = 0
 
 
-@dataclass(frozen=True, kw_only=True)
-class IntervalsSensorEntityDescription(SensorEntityDescription):
-    """How one sensor reads the snapshot."""
+def _km_or_mi(units: UnitSystem) -> str:
+    """Long distances in the user's unit system (metres would show as feet)."""
+    return (
+        UnitOfLength.MILES if units is US_CUSTOMARY_SYSTEM else UnitOfLength.KILOMETERS
+    )
 
-    value_fn: Callable[[IntervalsData], StateType | datetime]
-    last_reset_fn: Callable[[IntervalsData], datetime] | None = None
-    attributes_fn: Callable[[IntervalsData], dict[str, Any] | None] | None = None
+
+def _lb_in_us(units: UnitSystem) -> str | None:
+    return UnitOfMass.POUNDS if units is US_CUSTOMARY_SYSTEM else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class _IntervalsSensorDescription(SensorEntityDescription):
+    """What every sensor description of the integration has."""
+
+    suggested_unit_fn: Callable[[UnitSystem], str | None] | None = None
+    """The unit to show, by the user's unit system (as core's google_health does)."""
     group: str | None = None
     """The sport group the sensor belongs to; it exists only while the group is on."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsSensorEntityDescription(_IntervalsSensorDescription):
+    """A sensor reading the snapshot."""
+
+    value_fn: Callable[[IntervalsData], StateType | datetime]
+    attributes_fn: Callable[[IntervalsData], dict[str, Any] | None] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsTotalSensorEntityDescription(_IntervalsSensorDescription):
+    """A sum over the activities of a group (or all) in a period."""
+
+    total_of: str
+    period: Period
+    value_fn: Callable[[Totals], float | int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsWellnessSensorEntityDescription(_IntervalsSensorDescription):
+    """A number of the newest wellness day that has it (today, else earlier)."""
+
+    value_fn: Callable[[Wellness], float | None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsThresholdSensorEntityDescription(_IntervalsSensorDescription):
+    """A threshold from the sport settings covering the group's types."""
+
+    group: str
+    value_fn: Callable[[SportSettings], float | None]
+    attributes_fn: Callable[[SportSettings], dict[str, Any] | None] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsWorkoutSensorEntityDescription(_IntervalsSensorDescription):
+    """Something about the next planned workout."""
+
+    value_fn: Callable[[Event, IntervalsData], StateType | datetime]
+    attributes_fn: Callable[[Event, IntervalsData], dict[str, Any]] | None = None
+
+
+# Totals: (metric, period) -> the groups that have the total, and those of
+# them whose sensor is enabled by default. Groups are run, ride, swim and all.
+_SPORTS = ("run", "ride", "swim")
+_EVERY = (*_SPORTS, ALL)
+_TOTALS: dict[tuple[str, Period], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    ("distance", Period.YEAR): (_EVERY, _EVERY),
+    ("moving_time", Period.YEAR): (_EVERY, _EVERY),
+    ("elevation_gain", Period.YEAR): (_SPORTS, ("run", "ride")),
+    ("count", Period.YEAR): (_SPORTS, ()),
+    ("training_load", Period.YEAR): (_EVERY, ()),
+    ("distance", Period.MONTH): (_EVERY, ("run", "ride")),
+    ("distance", Period.WEEK): (_EVERY, ("run", "ride", ALL)),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Metric:
     """One kind of total, described once for every group and period."""
 
-    key: str
     value: Callable[[Totals], float | int]
-    device_class: SensorDeviceClass | None
-    unit: str | None
+    device_class: SensorDeviceClass | None = None
+    unit: str | None = None
     suggested_unit: str | None = None
+    suggested_unit_fn: Callable[[UnitSystem], str | None] | None = None
     precision: int | None = None
 
 
-_METRICS = {
+_METRICS: dict[str, _Metric] = {
     "distance": _Metric(
-        key="distance",
         value=lambda t: t.distance,
         device_class=SensorDeviceClass.DISTANCE,
         unit=UnitOfLength.METERS,
-        suggested_unit=UnitOfLength.KILOMETERS,
+        suggested_unit_fn=_km_or_mi,
         precision=1,
     ),
     "moving_time": _Metric(
-        key="moving_time",
         value=lambda t: t.moving_time,
         device_class=SensorDeviceClass.DURATION,
         unit=UnitOfTime.SECONDS,
         suggested_unit=UnitOfTime.HOURS,
         precision=1,
     ),
+    # Metres: Home Assistant shows feet to US-customary users by itself.
     "elevation_gain": _Metric(
-        key="elevation_gain",
         value=lambda t: t.elevation_gain,
         device_class=SensorDeviceClass.DISTANCE,
         unit=UnitOfLength.METERS,
         precision=0,
     ),
-    "count": _Metric(
-        key="count",
-        value=lambda t: t.count,
-        device_class=None,
-        unit="activities",
-    ),
-    "training_load": _Metric(
-        key="training_load",
-        value=lambda t: round(t.training_load, 1),
-        device_class=None,
-        unit=None,
-        precision=0,
-    ),
-}
-
-_SPORTS = ("run", "ride", "swim")
-# (group, metric, period): enabled by default. Groups are run/ride/swim and `all`.
-_TOTALS: dict[tuple[str, str, Period], bool] = {
-    **{(g, "distance", Period.YEAR): True for g in _SPORTS},
-    **{(g, "moving_time", Period.YEAR): True for g in _SPORTS},
-    ("run", "elevation_gain", Period.YEAR): True,
-    ("ride", "elevation_gain", Period.YEAR): True,
-    ("swim", "elevation_gain", Period.YEAR): False,
-    **{(g, "count", Period.YEAR): False for g in _SPORTS},
-    **{(g, "training_load", Period.YEAR): False for g in (*_SPORTS, ALL)},
-    (ALL, "distance", Period.YEAR): True,
-    (ALL, "moving_time", Period.YEAR): True,
-    **{
-        (g, "distance", Period.WEEK): g in {"run", "ride", ALL} for g in (*_SPORTS, ALL)
-    },
-    **{(g, "distance", Period.MONTH): g in {"run", "ride"} for g in (*_SPORTS, ALL)},
+    "count": _Metric(value=lambda t: t.count, unit="activities"),
+    "training_load": _Metric(value=lambda t: t.training_load, precision=0),
 }
 
 
-def _total(
-    group: str, metric: _Metric, period: Period, enabled: bool
-) -> IntervalsSensorEntityDescription:
-    key = f"{group}_{metric.key}_{period.value}"
-    return IntervalsSensorEntityDescription(
-        key=key,
-        translation_key=key,
-        device_class=metric.device_class,
-        native_unit_of_measurement=metric.unit,
-        suggested_unit_of_measurement=metric.suggested_unit,
-        suggested_display_precision=metric.precision,
-        state_class=SensorStateClass.TOTAL,
-        entity_registry_enabled_default=enabled,
-        value_fn=lambda data: metric.value(data.totals[group][period]),
-        last_reset_fn=lambda data: data.period_start(period),
-        group=None if group == ALL else group,
-    )
+def _totals() -> Iterator[IntervalsTotalSensorEntityDescription]:
+    for (name, period), (groups, enabled) in _TOTALS.items():
+        metric = _METRICS[name]
+        for group in groups:
+            key = f"{group}_{name}_{period.value}"
+            yield IntervalsTotalSensorEntityDescription(
+                key=key,
+                translation_key=key,
+                device_class=metric.device_class,
+                native_unit_of_measurement=metric.unit,
+                suggested_unit_of_measurement=metric.suggested_unit,
+                suggested_unit_fn=metric.suggested_unit_fn,
+                suggested_display_precision=metric.precision,
+                state_class=SensorStateClass.TOTAL,
+                entity_registry_enabled_default=group in enabled,
+                total_of=group,
+                period=period,
+                value_fn=metric.value,
+                group=None if group == ALL else group,
+            )
 
 
-def _fitness(
-    attr: str, digits: int | None = 1
-) -> Callable[[IntervalsData], float | None]:
-    """A wellness value of the latest day that has it (today, else earlier)."""
-
-    def value(data: IntervalsData) -> float | None:
-        found = data.latest_wellness(attr)
-        if found is None:
-            return None
-        return found[0] if digits is None else round(found[0], digits)
-
-    return value
-
-
-def _form_day(data: IntervalsData) -> Wellness | None:
-    """The latest day with both fitness and fatigue."""
-    return next(
-        (w for w in data.wellness if w.ctl is not None and w.atl is not None), None
-    )
-
-
-def _form(data: IntervalsData) -> float | None:
+def _form(w: Wellness) -> float | None:
     """Form (TSB) is fitness minus fatigue of the same day."""
-    day = _form_day(data)
-    if day is None or day.ctl is None or day.atl is None:
-        return None
-    return round(day.ctl - day.atl, 1)
+    return None if w.ctl is None or w.atl is None else w.ctl - w.atl
 
 
-def _form_attributes(data: IntervalsData) -> dict[str, Any] | None:
-    day = _form_day(data)
-    return None if day is None else {"date": day.day.isoformat()}
-
-
-def _fitness_day(attr: str) -> Callable[[IntervalsData], dict[str, Any] | None]:
-    def attributes(data: IntervalsData) -> dict[str, Any] | None:
-        found = data.latest_wellness(attr)
-        return None if found is None else {"date": found[1].isoformat()}
-
-    return attributes
-
-
-FITNESS_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
-    IntervalsSensorEntityDescription(
+WELLNESS_SENSORS: tuple[IntervalsWellnessSensorEntityDescription, ...] = (
+    IntervalsWellnessSensorEntityDescription(
         key="fitness",
         translation_key="fitness",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=_fitness("ctl"),
-        attributes_fn=_fitness_day("ctl"),
+        value_fn=lambda w: w.ctl,
     ),
-    IntervalsSensorEntityDescription(
+    IntervalsWellnessSensorEntityDescription(
         key="fatigue",
         translation_key="fatigue",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=_fitness("atl"),
-        attributes_fn=_fitness_day("atl"),
+        value_fn=lambda w: w.atl,
     ),
-    IntervalsSensorEntityDescription(
+    IntervalsWellnessSensorEntityDescription(
         key="form",
         translation_key="form",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         value_fn=_form,
-        attributes_fn=_form_attributes,
     ),
-    IntervalsSensorEntityDescription(
+    IntervalsWellnessSensorEntityDescription(
         key="ramp_rate",
         translation_key="ramp_rate",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         entity_registry_enabled_default=False,
-        value_fn=_fitness("ramp_rate"),
-        attributes_fn=_fitness_day("ramp_rate"),
+        value_fn=lambda w: w.ramp_rate,
     ),
-)
-
-
-@dataclass(frozen=True, kw_only=True)
-class _Wellness:
-    """One wellness field: the newest non-null value of the last week."""
-
-    key: str
-    attr: str
-    unit: str | None = None
-    device_class: SensorDeviceClass | None = None
-    suggested_unit: str | None = None
-    precision: int | None = None
-    enabled: bool = False
-
-
-_WELLNESS = (
-    _Wellness(
+    IntervalsWellnessSensorEntityDescription(
         key="weight",
-        attr="weight",
-        unit=UnitOfMass.KILOGRAMS,
+        translation_key="weight",
         device_class=SensorDeviceClass.WEIGHT,
-        precision=1,
-        enabled=True,
+        native_unit_of_measurement=UnitOfMass.KILOGRAMS,
+        suggested_unit_fn=_lb_in_us,
+        suggested_display_precision=1,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda w: w.weight,
     ),
-    _Wellness(key="resting_hr", attr="resting_hr", unit=BPM, precision=0, enabled=True),
-    _Wellness(
-        key="hrv", attr="hrv", unit=UnitOfTime.MILLISECONDS, precision=0, enabled=True
+    IntervalsWellnessSensorEntityDescription(
+        key="resting_hr",
+        translation_key="resting_hr",
+        native_unit_of_measurement=BPM,
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda w: w.resting_hr,
     ),
-    _Wellness(
-        key="hrv_sdnn", attr="hrv_sdnn", unit=UnitOfTime.MILLISECONDS, precision=0
+    IntervalsWellnessSensorEntityDescription(
+        key="hrv",
+        translation_key="hrv",
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda w: w.hrv,
     ),
-    _Wellness(
+    IntervalsWellnessSensorEntityDescription(
+        key="hrv_sdnn",
+        translation_key="hrv_sdnn",
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.hrv_sdnn,
+    ),
+    IntervalsWellnessSensorEntityDescription(
         key="sleep_duration",
-        attr="sleep_secs",
-        unit=UnitOfTime.SECONDS,
+        translation_key="sleep_duration",
         device_class=SensorDeviceClass.DURATION,
-        suggested_unit=UnitOfTime.HOURS,
-        precision=1,
-        enabled=True,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.HOURS,
+        suggested_display_precision=1,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda w: w.sleep_secs,
     ),
-    _Wellness(key="sleep_score", attr="sleep_score", precision=0),
-    _Wellness(key="sleep_quality", attr="sleep_quality", precision=0),
-    _Wellness(key="avg_sleeping_hr", attr="avg_sleeping_hr", unit=BPM, precision=0),
-    _Wellness(key="spo2", attr="spo2", unit=PERCENTAGE, precision=0),
-    _Wellness(key="readiness", attr="readiness", precision=0),
-    _Wellness(key="vo2max", attr="vo2max", unit="mL/kg/min", precision=1),
-    _Wellness(key="steps", attr="steps", unit="steps", precision=0),
-    _Wellness(key="soreness", attr="soreness", precision=0),
-    _Wellness(key="fatigue_subjective", attr="fatigue", precision=0),
-    _Wellness(key="stress", attr="stress", precision=0),
-    _Wellness(key="mood", attr="mood", precision=0),
-    _Wellness(key="motivation", attr="motivation", precision=0),
+    IntervalsWellnessSensorEntityDescription(
+        key="sleep_score",
+        translation_key="sleep_score",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.sleep_score,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="sleep_quality",
+        translation_key="sleep_quality",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.sleep_quality,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="avg_sleeping_hr",
+        translation_key="avg_sleeping_hr",
+        native_unit_of_measurement=BPM,
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.avg_sleeping_hr,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="spo2",
+        translation_key="spo2",
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.spo2,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="readiness",
+        translation_key="readiness",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.readiness,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="vo2max",
+        translation_key="vo2max",
+        native_unit_of_measurement="mL/kg/min",
+        suggested_display_precision=1,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.vo2max,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="steps",
+        translation_key="steps",
+        native_unit_of_measurement="steps",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.steps,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="soreness",
+        translation_key="soreness",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.soreness,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="fatigue_subjective",
+        translation_key="fatigue_subjective",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.fatigue,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="stress",
+        translation_key="stress",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.stress,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="mood",
+        translation_key="mood",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.mood,
+    ),
+    IntervalsWellnessSensorEntityDescription(
+        key="motivation",
+        translation_key="motivation",
+        suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda w: w.motivation,
+    ),
 )
 
 
-def _wellness(spec: _Wellness) -> IntervalsSensorEntityDescription:
-    return IntervalsSensorEntityDescription(
-        key=spec.key,
-        translation_key=spec.key,
-        device_class=spec.device_class,
-        native_unit_of_measurement=spec.unit,
-        suggested_unit_of_measurement=spec.suggested_unit,
-        suggested_display_precision=spec.precision,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=spec.enabled,
-        value_fn=_fitness(spec.attr, digits=None),
-        attributes_fn=_fitness_day(spec.attr),
-    )
+def _pace(settings: SportSettings) -> dict[str, Any] | None:
+    """The threshold as the athlete reads it, e.g. `4:54 /km`."""
+    if settings.threshold_pace is None:
+        return None
+    return {
+        "pace": format_pace(settings.threshold_pace, settings.pace_units),
+        "pace_units": settings.pace_units,
+    }
 
 
-def _settings(data: IntervalsData, group: str) -> SportSettings | None:
-    return settings_for(data.groups.get(group, ()), data.athlete.sport_settings)
-
-
-def _threshold(
-    group: str, read: Callable[[SportSettings], float | None]
-) -> Callable[[IntervalsData], float | None]:
-    def value(data: IntervalsData) -> float | None:
-        settings = _settings(data, group)
-        return None if settings is None else read(settings)
-
-    return value
-
-
-def _pace_attributes(group: str) -> Callable[[IntervalsData], dict[str, Any] | None]:
-    def attributes(data: IntervalsData) -> dict[str, Any] | None:
-        settings = _settings(data, group)
-        if settings is None or settings.threshold_pace is None:
-            return None
-        return {
-            "pace": format_pace(settings.threshold_pace, settings.pace_units),
-            "pace_units": settings.pace_units,
-        }
-
-    return attributes
-
-
-def _thresholds(group: str) -> Iterator[IntervalsSensorEntityDescription]:
-    yield IntervalsSensorEntityDescription(
-        key=f"{group}_ftp",
-        translation_key=f"{group}_ftp",
+THRESHOLD_SENSORS: tuple[IntervalsThresholdSensorEntityDescription, ...] = (
+    IntervalsThresholdSensorEntityDescription(
+        key="run_ftp",
+        translation_key="run_ftp",
+        group="run",
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.WATT,
         state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=group == "ride",
-        value_fn=_threshold(group, lambda s: s.ftp),
-        group=group,
-    )
-    for key, read in (("lthr", lambda s: s.lthr), ("max_hr", lambda s: s.max_hr)):
-        yield IntervalsSensorEntityDescription(
-            key=f"{group}_{key}",
-            translation_key=f"{group}_{key}",
-            native_unit_of_measurement=BPM,
-            state_class=SensorStateClass.MEASUREMENT,
-            entity_registry_enabled_default=False,
-            value_fn=_threshold(group, read),
-            group=group,
-        )
-    yield IntervalsSensorEntityDescription(
-        key=f"{group}_threshold_pace",
-        translation_key=f"{group}_threshold_pace",
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.ftp,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="run_lthr",
+        translation_key="run_lthr",
+        group="run",
+        native_unit_of_measurement=BPM,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.lthr,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="run_max_hr",
+        translation_key="run_max_hr",
+        group="run",
+        native_unit_of_measurement=BPM,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.max_hr,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="run_threshold_pace",
+        translation_key="run_threshold_pace",
+        group="run",
         device_class=SensorDeviceClass.SPEED,
         native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
         suggested_display_precision=2,
         state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=group in {"run", "swim"},
-        value_fn=_threshold(group, lambda s: s.threshold_pace),
-        attributes_fn=_pace_attributes(group),
-        group=group,
-    )
+        value_fn=lambda s: s.threshold_pace,
+        attributes_fn=_pace,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="ride_ftp",
+        translation_key="ride_ftp",
+        group="ride",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda s: s.ftp,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="ride_lthr",
+        translation_key="ride_lthr",
+        group="ride",
+        native_unit_of_measurement=BPM,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.lthr,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="ride_max_hr",
+        translation_key="ride_max_hr",
+        group="ride",
+        native_unit_of_measurement=BPM,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.max_hr,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="ride_threshold_pace",
+        translation_key="ride_threshold_pace",
+        group="ride",
+        device_class=SensorDeviceClass.SPEED,
+        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
+        suggested_display_precision=2,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.threshold_pace,
+        attributes_fn=_pace,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="swim_ftp",
+        translation_key="swim_ftp",
+        group="swim",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.ftp,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="swim_lthr",
+        translation_key="swim_lthr",
+        group="swim",
+        native_unit_of_measurement=BPM,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.lthr,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="swim_max_hr",
+        translation_key="swim_max_hr",
+        group="swim",
+        native_unit_of_measurement=BPM,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.max_hr,
+    ),
+    IntervalsThresholdSensorEntityDescription(
+        key="swim_threshold_pace",
+        translation_key="swim_threshold_pace",
+        group="swim",
+        device_class=SensorDeviceClass.SPEED,
+        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
+        suggested_display_precision=2,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda s: s.threshold_pace,
+        attributes_fn=_pace,
+    ),
+)
 
 
-def _ride_model(
-    read: Callable[[SportInfo], float | None],
-) -> Callable[[IntervalsData], float | None]:
-    def value(data: IntervalsData) -> float | None:
-        info = latest_sport_info(data.wellness, "Ride")
-        return None if info is None else read(info)
-
-    return value
+def _ride_model(data: IntervalsData) -> SportInfo | None:
+    """Intervals.icu's newest power model for rides."""
+    return latest_sport_info(data.wellness, "Ride")
 
 
 def _eftp_per_kg(data: IntervalsData) -> float | None:
-    info = latest_sport_info(data.wellness, "Ride")
-    weight = data.latest_wellness("weight")
-    if info is None or info.eftp is None or weight is None or weight[0] <= 0:
+    model = _ride_model(data)
+    weight = data.latest_wellness(lambda w: w.weight)
+    if model is None or model.eftp is None or weight is None or weight[0] <= 0:
         return None
-    return round(info.eftp / weight[0], 2)
+    return model.eftp / weight[0]
 
 
 POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
@@ -376,17 +517,20 @@ POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfPower.WATT,
         suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=_ride_model(lambda i: i.eftp),
+        value_fn=lambda d: None if (m := _ride_model(d)) is None else m.eftp,
         group="ride",
     ),
     IntervalsSensorEntityDescription(
         key="w_prime",
         translation_key="w_prime",
+        # Anaerobic work capacity: energy the athlete can draw on above FTP.
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
         native_unit_of_measurement=UnitOfEnergy.JOULE,
-        suggested_display_precision=0,
+        suggested_unit_of_measurement=UnitOfEnergy.KILO_JOULE,
+        suggested_display_precision=1,
         state_class=SensorStateClass.MEASUREMENT,
         entity_registry_enabled_default=False,
-        value_fn=_ride_model(lambda i: i.w_prime),
+        value_fn=lambda d: None if (m := _ride_model(d)) is None else m.w_prime,
         group="ride",
     ),
     IntervalsSensorEntityDescription(
@@ -397,7 +541,7 @@ POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
         entity_registry_enabled_default=False,
-        value_fn=_ride_model(lambda i: i.p_max),
+        value_fn=lambda d: None if (m := _ride_model(d)) is None else m.p_max,
         group="ride",
     ),
     IntervalsSensorEntityDescription(
@@ -418,44 +562,162 @@ def _last_activity_start(data: IntervalsData) -> datetime | None:
 
 
 def _last_activity_attributes(data: IntervalsData) -> dict[str, Any] | None:
-    activity = data.last_activity
-    if activity is None:
+    """What identifies the activity; its numbers are sensors of their own."""
+    if (activity := data.last_activity) is None:
         return None
-    attributes: dict[str, Any] = {
+    return {
+        "id": activity.id,
         "name": activity.name,
         "type": activity.type,
-        "distance": activity.distance,
-        "moving_time": activity.moving_time,
-        "elevation_gain": activity.elevation_gain,
-        "training_load": activity.training_load,
-        "average_heartrate": activity.average_heartrate,
-        "average_watts": activity.average_watts,
+        "url": data.activity_url(activity.id),
     }
-    # Only what the activity has: a run without a power meter has no watts.
-    present = {key: value for key, value in attributes.items() if value is not None}
-    return present | {"url": data.activity_url(activity.id)}
 
 
-LAST_ACTIVITY = IntervalsSensorEntityDescription(
-    key="last_activity",
-    translation_key="last_activity",
-    device_class=SensorDeviceClass.TIMESTAMP,
-    value_fn=_last_activity_start,
-    attributes_fn=_last_activity_attributes,
+LAST_ACTIVITY_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
+    IntervalsSensorEntityDescription(
+        key="last_activity",
+        translation_key="last_activity",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_last_activity_start,
+        attributes_fn=_last_activity_attributes,
+    ),
+    IntervalsSensorEntityDescription(
+        key="last_activity_distance",
+        translation_key="last_activity_distance",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.METERS,
+        suggested_unit_fn=_km_or_mi,
+        suggested_display_precision=2,
+        value_fn=lambda d: None if (a := d.last_activity) is None else a.distance,
+    ),
+    IntervalsSensorEntityDescription(
+        key="last_activity_moving_time",
+        translation_key="last_activity_moving_time",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=lambda d: None if (a := d.last_activity) is None else a.moving_time,
+    ),
+    IntervalsSensorEntityDescription(
+        key="last_activity_training_load",
+        translation_key="last_activity_training_load",
+        suggested_display_precision=0,
+        value_fn=lambda d: None if (a := d.last_activity) is None else a.training_load,
+    ),
+    IntervalsSensorEntityDescription(
+        key="last_activity_elevation_gain",
+        translation_key="last_activity_elevation_gain",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.METERS,
+        suggested_display_precision=0,
+        entity_registry_enabled_default=False,
+        value_fn=lambda d: None if (a := d.last_activity) is None else a.elevation_gain,
+    ),
+    IntervalsSensorEntityDescription(
+        key="last_activity_average_heart_rate",
+        translation_key="last_activity_average_heart_rate",
+        native_unit_of_measurement=BPM,
+        suggested_display_precision=0,
+        entity_registry_enabled_default=False,
+        value_fn=lambda d: (
+            None if (a := d.last_activity) is None else a.average_heartrate
+        ),
+    ),
+    IntervalsSensorEntityDescription(
+        key="last_activity_average_power",
+        translation_key="last_activity_average_power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        entity_registry_enabled_default=False,
+        value_fn=lambda d: None if (a := d.last_activity) is None else a.average_watts,
+    ),
 )
 
 
-def sensor_descriptions() -> Iterator[IntervalsSensorEntityDescription]:
+def _workout_attributes(event: Event, data: IntervalsData) -> dict[str, Any]:
+    """What identifies the workout and when it is: a day, and a time if it has one."""
+    timed = not is_all_day(event)
+    return {
+        "id": event.id,
+        "name": event.name,
+        "type": event.type,
+        "date": event.start_local.date().isoformat(),
+        "all_day": not timed,
+    } | (
+        {"start": event.start_local.replace(tzinfo=data.zone).isoformat()}
+        if timed
+        else {}
+    )
+
+
+WORKOUT_SENSORS: tuple[IntervalsWorkoutSensorEntityDescription, ...] = (
+    IntervalsWorkoutSensorEntityDescription(
+        key="next_workout",
+        translation_key="next_workout",
+        value_fn=lambda e, _: summary(e),
+        attributes_fn=_workout_attributes,
+    ),
+    IntervalsWorkoutSensorEntityDescription(
+        key="next_workout_start",
+        translation_key="next_workout_start",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        # A workout without a time of day has no start to show.
+        value_fn=lambda e, d: (
+            None if is_all_day(e) else e.start_local.replace(tzinfo=d.zone)
+        ),
+    ),
+    IntervalsWorkoutSensorEntityDescription(
+        key="next_workout_duration",
+        translation_key="next_workout_duration",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=lambda e, _: e.moving_time,
+    ),
+    IntervalsWorkoutSensorEntityDescription(
+        key="next_workout_distance",
+        translation_key="next_workout_distance",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.METERS,
+        suggested_unit_fn=_km_or_mi,
+        suggested_display_precision=1,
+        value_fn=lambda e, _: e.distance,
+    ),
+    IntervalsWorkoutSensorEntityDescription(
+        key="next_workout_training_load",
+        translation_key="next_workout_training_load",
+        suggested_display_precision=0,
+        value_fn=lambda e, _: e.training_load,
+    ),
+)
+
+
+def sensor_descriptions() -> Iterator[_IntervalsSensorDescription]:
     """Every sensor the integration can have."""
-    for (group, metric, period), enabled in _TOTALS.items():
-        yield _total(group, _METRICS[metric], period, enabled)
-    yield from FITNESS_SENSORS
-    yield from (_wellness(spec) for spec in _WELLNESS)
-    for group in _SPORTS:
-        yield from _thresholds(group)
+    yield from _totals()
+    yield from WELLNESS_SENSORS
+    yield from THRESHOLD_SENSORS
     yield from POWER_MODEL_SENSORS
-    yield LAST_ACTIVITY
+    yield from LAST_ACTIVITY_SENSORS
     yield from WORKOUT_SENSORS
+
+
+def _entity(
+    coordinator: IntervalsCoordinator, description: _IntervalsSensorDescription
+) -> IntervalsSensorBase:
+    if isinstance(description, IntervalsTotalSensorEntityDescription):
+        return IntervalsTotalSensor(coordinator, description)
+    if isinstance(description, IntervalsWellnessSensorEntityDescription):
+        return IntervalsWellnessSensor(coordinator, description)
+    if isinstance(description, IntervalsThresholdSensorEntityDescription):
+        return IntervalsThresholdSensor(coordinator, description)
+    if isinstance(description, IntervalsWorkoutSensorEntityDescription):
+        return IntervalsWorkoutSensor(coordinator, description)
+    assert isinstance(description, IntervalsSensorEntityDescription)
+    return IntervalsSensor(coordinator, description)
 
 
 async def async_setup_entry(
@@ -469,7 +731,7 @@ async def async_setup_entry(
     registry, not left behind as unavailable.
     """
     coordinator = entry.runtime_data.coordinator
-    wanted: list[IntervalsSensorEntityDescription] = []
+    wanted: list[_IntervalsSensorDescription] = []
     unwanted: set[str] = set()
     for description in sensor_descriptions():
         if description.group is None or description.group in coordinator.groups:
@@ -480,11 +742,25 @@ async def async_setup_entry(
     for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
         if entity.domain == SENSOR_DOMAIN and entity.unique_id in unwanted:
             registry.async_remove(entity.entity_id)
-    async_add_entities(IntervalsSensor(coordinator, d) for d in wanted)
+    async_add_entities(_entity(coordinator, d) for d in wanted)
 
 
-class IntervalsSensor(IntervalsEntity, SensorEntity):
-    """A number from the athlete's snapshot."""
+class IntervalsSensorBase(IntervalsEntity, SensorEntity):
+    """A sensor of the athlete's snapshot, shown in the user's units."""
+
+    entity_description: _IntervalsSensorDescription
+
+    @property
+    @override
+    def suggested_unit_of_measurement(self) -> str | None:
+        """Kilometres or miles, by the unit system; else the description's."""
+        if (suggested_unit_fn := self.entity_description.suggested_unit_fn) is not None:
+            return suggested_unit_fn(self.hass.config.units)
+        return super().suggested_unit_of_measurement
+
+
+class IntervalsSensor(IntervalsSensorBase):
+    """A value computed from the snapshot."""
 
     entity_description: IntervalsSensorEntityDescription
 
@@ -496,28 +772,147 @@ class IntervalsSensor(IntervalsEntity, SensorEntity):
 
     @property
     @override
-    def last_reset(self) -> datetime | None:
-        """The start of the period a total covers."""
-        if (last_reset_fn := self.entity_description.last_reset_fn) is None:
-            return None
-        return last_reset_fn(self.coordinator.data)
-
-    @property
-    @override
     def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Where a value came from (its day), when that matters."""
+        """What identifies the record the value comes from."""
         if (attributes_fn := self.entity_description.attributes_fn) is None:
             return None
         return attributes_fn(self.coordinator.data)
 
 
-# The plan: read from the calendar events of the hourly update.
-WORKOUT_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
-    IntervalsSensorEntityDescription(
-        key="next_workout",
-        translation_key="next_workout",
-        device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=next_workout_start,
-        attributes_fn=next_workout_attributes,
-    ),
-)
+class IntervalsTotalSensor(IntervalsSensorBase):
+    """A total of a group and period, restarting when the period does."""
+
+    entity_description: IntervalsTotalSensorEntityDescription
+
+    @property
+    @override
+    def native_value(self) -> float | int:
+        """The sum so far in the period."""
+        description = self.entity_description
+        totals = self.coordinator.data.totals[description.total_of][description.period]
+        return description.value_fn(totals)
+
+    @property
+    @override
+    def last_reset(self) -> datetime:
+        """The start of the period, at the athlete's midnight."""
+        return self.coordinator.data.period_start(self.entity_description.period)
+
+
+class IntervalsWellnessSensor(IntervalsSensorBase):
+    """The newest value of the last week's wellness days, and its day."""
+
+    entity_description: IntervalsWellnessSensorEntityDescription
+
+    @property
+    @override
+    def native_value(self) -> float | None:
+        """The value of the newest day that has it."""
+        found = self.coordinator.data.latest_wellness(self.entity_description.value_fn)
+        return None if found is None else found[0]
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The athlete-local day the value belongs to."""
+        found = self.coordinator.data.latest_wellness(self.entity_description.value_fn)
+        return None if found is None else {"date": found[1].isoformat()}
+
+
+class IntervalsThresholdSensor(IntervalsSensorBase):
+    """A threshold of the sport settings that cover the group's activity types."""
+
+    entity_description: IntervalsThresholdSensorEntityDescription
+
+    def _settings(self) -> SportSettings | None:
+        data = self.coordinator.data
+        types = data.groups.get(self.entity_description.group, ())
+        return settings_for(types, data.athlete.sport_settings)
+
+    @property
+    @override
+    def native_value(self) -> float | None:
+        """The threshold, if the athlete has set it."""
+        settings = self._settings()
+        return None if settings is None else self.entity_description.value_fn(settings)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """How the athlete reads the threshold (pace), where that differs."""
+        settings = self._settings()
+        if settings is None or (fn := self.entity_description.attributes_fn) is None:
+            return None
+        return fn(settings)
+
+
+class IntervalsWorkoutSensor(IntervalsSensorBase):
+    """The next planned workout, which moves on by itself.
+
+    Not only at the hourly update: when a timed workout starts, or the day of
+    one without a time ends, the next one takes its place at once.
+    """
+
+    entity_description: IntervalsWorkoutSensorEntityDescription
+    _workout: Event | None = None
+    _unsub_move_on: CALLBACK_TYPE | None = None
+
+    def _find_workout(self) -> None:
+        """Choose the workout for now, and wake up when it stops being next."""
+        if self._unsub_move_on is not None:
+            self._unsub_move_on()
+            self._unsub_move_on = None
+        data = self.coordinator.data
+        now_local = dt_util.utcnow().astimezone(data.zone).replace(tzinfo=None)
+        self._workout = next_workout(data.events, now_local)
+        if self._workout is not None:
+            self._unsub_move_on = async_track_point_in_utc_time(
+                self.hass,
+                self._async_move_on,
+                dt_util.as_utc(next_workout_ends(self._workout, data.zone)),
+            )
+
+    @callback
+    def _async_move_on(self, _now: datetime) -> None:
+        self._unsub_move_on = None
+        self._find_workout()
+        self.async_write_ha_state()
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Choose the workout before the first state is written."""
+        self._find_workout()
+        await super().async_added_to_hass()
+
+    @override
+    async def async_will_remove_from_hass(self) -> None:
+        """Forget the wake-up."""
+        if self._unsub_move_on is not None:
+            self._unsub_move_on()
+            self._unsub_move_on = None
+        await super().async_will_remove_from_hass()
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        self._find_workout()
+        super()._handle_coordinator_update()
+
+    @property
+    @override
+    def native_value(self) -> StateType | datetime:
+        """The workout's summary, start, or planned number."""
+        if self._workout is None:
+            return None
+        return self.entity_description.value_fn(self._workout, self.coordinator.data)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """What identifies the workout, and its day."""
+        if (
+            self._workout is None
+            or (fn := self.entity_description.attributes_fn) is None
+        ):
+            return None
+        return fn(self._workout, self.coordinator.data)
