@@ -30,6 +30,7 @@ from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 
 from .conftest import ATHLETE_ID, NOW
 
@@ -438,8 +439,13 @@ def test_description_of_a_short_swim() -> None:
     event = Event(
         id="1", start_local=datetime(2026, 6, 16), moving_time=1500, distance=1500.0
     )
-    assert description(event) == "Duration: 25 min\nDistance: 1.5 km"
-    assert description(Event(id="2", start_local=datetime(2026, 6, 16))) is None
+    assert description(event, METRIC_SYSTEM) == "Duration: 25 min\nDistance: 1.5 km"
+    # 1,500 m is 0.93 mi.
+    assert (
+        description(event, US_CUSTOMARY_SYSTEM) == "Duration: 25 min\nDistance: 0.9 mi"
+    )
+    empty = Event(id="2", start_local=datetime(2026, 6, 16))
+    assert description(empty, METRIC_SYSTEM) is None
 
 
 async def test_next_workout(

@@ -14,6 +14,7 @@ from homeassistant.components.calendar import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import UnitSystem
 
 from .api import Event, IntervalsError
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
@@ -41,14 +42,14 @@ async def async_setup_entry(
     async_add_entities([IntervalsCalendar(entry.runtime_data.coordinator, CALENDAR)])
 
 
-def calendar_event(event: Event, zone: ZoneInfo) -> CalendarEvent:
+def calendar_event(event: Event, zone: ZoneInfo, units: UnitSystem) -> CalendarEvent:
     """The Home Assistant view of one planned event."""
     span = event_span(event, zone)
     return CalendarEvent(
         start=span.start,
         end=span.end,
         summary=summary(event),
-        description=description(event),
+        description=description(event, units),
         uid=event.id,
     )
 
@@ -74,7 +75,7 @@ class IntervalsCalendar(IntervalsEntity, CalendarEntity):
         for event in data.events:
             span = event_span(event, data.zone)
             if span.instants()[1] > now:
-                return calendar_event(event, data.zone)
+                return calendar_event(event, data.zone, self.hass.config.units)
         return None
 
     @override
@@ -96,7 +97,7 @@ class IntervalsCalendar(IntervalsEntity, CalendarEntity):
             span = event_span(event, zone)
             first, last = span.instants()
             if first < end_date and last > start_date:
-                found.append(calendar_event(event, zone))
+                found.append(calendar_event(event, zone, hass.config.units))
         return found
 
     async def _events(self, oldest: date, newest: date) -> list[Event]:

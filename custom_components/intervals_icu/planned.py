@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from homeassistant.const import UnitOfLength
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
+from homeassistant.util.unit_conversion import DistanceConverter
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
 
 from .api import Event
 
@@ -106,8 +109,11 @@ def _duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def description(event: Event) -> str | None:
-    """The event's own text, then its planned duration, distance and load."""
+def description(event: Event, units: UnitSystem) -> str | None:
+    """The event's own text, then its planned duration, distance and load.
+
+    The distance is in km, or in miles for a US-customary installation.
+    """
     lines: list[str] = []
     if event.description and event.description.strip():
         lines.append(event.description.strip())
@@ -115,7 +121,13 @@ def description(event: Event) -> str | None:
     if event.moving_time:
         facts.append(f"Duration: {_duration(event.moving_time)}")
     if event.distance:
-        facts.append(f"Distance: {event.distance / 1000:.1f} km")
+        unit = (
+            UnitOfLength.MILES
+            if units is US_CUSTOMARY_SYSTEM
+            else UnitOfLength.KILOMETERS
+        )
+        shown = DistanceConverter.convert(event.distance, UnitOfLength.METERS, unit)
+        facts.append(f"Distance: {shown:.1f} {unit}")
     if event.training_load is not None:
         facts.append(f"Load: {event.training_load:.0f}")
     if facts:
