@@ -26,6 +26,7 @@ from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from emulator.state import EmulatorState
+from homeassistant.components.sensor import async_update_suggested_units
 from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -241,6 +242,29 @@ async def test_units_follow_the_unit_system(
         if w.get("weight") is not None
     )
     assert float(value) == pytest.approx(weight / per_mass)
+
+
+@pytest.mark.usefixtures("setup_integration")
+async def test_units_follow_a_change_of_unit_system(
+    hass: HomeAssistant,
+) -> None:
+    """Switching Home Assistant to US customary turns km into mi, m into ft."""
+    assert (
+        hass.states.get("sensor.test_athlete_run_distance_this_year").attributes[
+            "unit_of_measurement"
+        ]
+        == "km"
+    )
+    # What Settings → System → General does when asked to convert the units.
+    await hass.config.async_update(unit_system="us_customary")
+    async_update_suggested_units(hass)
+    await hass.async_block_till_done()
+    for entity_id, unit in (
+        ("sensor.test_athlete_run_distance_this_year", "mi"),
+        ("sensor.test_athlete_run_elevation_gain_this_year", "ft"),
+        ("sensor.test_athlete_weight", "lb"),
+    ):
+        assert hass.states.get(entity_id).attributes["unit_of_measurement"] == unit
 
 
 async def test_form_is_fitness_minus_fatigue(
