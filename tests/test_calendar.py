@@ -26,6 +26,7 @@ from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from emulator.state import EmulatorState
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -292,6 +293,24 @@ async def test_range_error(
         await get_events(hass, entity_id, start, start + timedelta(days=7))
     assert err.value.translation_key == "request_server_error"
     assert err.value.translation_placeholders == {"status": "502"}
+
+
+async def test_refused_key_starts_reauth_at_once(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    new_york: tuple[Athlete, EmulatorServer],
+) -> None:
+    """Scrolling the calendar with a regenerated key asks for the new key now."""
+    athlete, server = new_york
+    server.state.set_api_key(athlete.id, "regenerated-key")
+    entity_id = entity_id_of(entity_registry, "calendar", "calendar")
+    start = datetime(2026, 8, 3, tzinfo=AMSTERDAM)
+    with pytest.raises(HomeAssistantError) as err:
+        await get_events(hass, entity_id, start, start + timedelta(days=7))
+    assert err.value.translation_key == "request_invalid_auth"
+    await hass.async_block_till_done()
+    [flow] = hass.config_entries.flow.async_progress()
+    assert flow["context"]["source"] == SOURCE_REAUTH
 
 
 async def test_demo_athlete_calendar(

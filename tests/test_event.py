@@ -75,6 +75,7 @@ async def test_new_activity_fires_once(
     frozen: FrozenDateTimeFactory,
     athlete: Athlete,
     emulator: EmulatorServer,
+    setup_integration: MockConfigEntry,
     event_entity: str,
 ) -> None:
     # Setting up loaded a year of activities: none of them is news.
@@ -100,8 +101,12 @@ async def test_new_activity_fires_once(
     assert state.attributes["id"] == run["id"]
     assert state.attributes["type"] == "Run"
     assert state.attributes["name"] == "Canal loop"
-    assert state.attributes["distance"] == 10_250
-    assert state.attributes["moving_time"] == 3120
+    # The names of get_activities' response, units in the names.
+    assert state.attributes["distance_m"] == 10_250
+    assert state.attributes["moving_time_s"] == 3120
+    assert state.attributes["start_local"] == "2026-06-15T11:30:00"
+    assert state.attributes["strava_stub"] is False
+    assert "distance" not in state.attributes
     assert state.attributes["start"] == "2026-06-15T11:30:00+02:00"
     assert state.attributes["url"] == f"{emulator.url}/activities/{run['id']}"
     assert datetime.fromisoformat(state.state) == datetime.now(AMSTERDAM)
@@ -109,6 +114,26 @@ async def test_new_activity_fires_once(
     # The next update without changes: still exactly one.
     await next_update(hass, frozen)
     assert len(fired.states()) == 1
+
+    # The same names and values as the get_activities action gives.
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_activities",
+        {
+            "config_entry_id": setup_integration.entry_id,
+            "start_date": "2026-06-15",
+            "end_date": "2026-06-15",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    [listed] = [a for a in response["activities"] if a["id"] == run["id"]]
+    payload = {
+        key: value
+        for key, value in state.attributes.items()
+        if key not in {"event_type", "event_types", "friendly_name", "start"}
+    }
+    assert payload == listed
 
 
 async def test_each_new_activity_once_and_not_again_after_a_failure(

@@ -46,6 +46,7 @@ from custom_components.intervals_icu.api import (
     IntervalsInvalidAthleteIdError,
     IntervalsRateLimitError,
     IntervalsResponseError,
+    WellnessUpdate,
     client as client_module,
 )
 from custom_components.intervals_icu.const import DEFAULT_GROUPS, DOMAIN
@@ -291,7 +292,7 @@ class Scenario:
                 assert int(sensors[key]) == value, key
             elif key.endswith("_distance_ytd"):
                 assert float(sensors[key]) == pytest.approx(value, abs=1e-6), key
-        data = self.entry.runtime_data.coordinator.data
+        data = self.entry.runtime_data.data
         assert data.strava_stubs_ytd == expected["stubs"]
         assert data.activities_ytd == expected["activities"]
         issue = ir.async_get(self.hass).async_get_issue(
@@ -584,7 +585,7 @@ async def update_phase(scenario: Scenario, row: Row) -> None:
     mark = scenario.mark()
     await row.start(scenario, Phase.UPDATE)
     await scenario.next_update()
-    coordinator = entry.runtime_data.coordinator
+    coordinator = entry.runtime_data
     if row.update is Outcome.RIGHT:
         scenario.assert_right()
     else:
@@ -687,7 +688,7 @@ async def test_malformed_athlete_ids_never_reach_a_url(
         client.get_activities(athlete_id, day, day),
         client.get_wellness(athlete_id, day, day),
         client.get_events(athlete_id, day, day),
-        client.put_wellness(athlete_id, day, {"weight": 70.0}),
+        client.put_wellness(athlete_id, day, WellnessUpdate(weight=70.0)),
         client.request("GET", athlete_id, (), {}),
     ]
     for call in calls:
@@ -726,7 +727,7 @@ async def test_dates_are_checked_before_a_url(
     with pytest.raises(error):
         await client.get_activities("i123456", oldest, NOW.date())
     with pytest.raises(error):
-        await client.put_wellness("i123456", oldest, {"weight": 70.0})
+        await client.put_wellness("i123456", oldest, WellnessUpdate(weight=70.0))
     assert len(emulator.state.log) == 0
 
 
@@ -817,7 +818,7 @@ async def test_every_request_has_a_timeout_and_verifies_tls(
     await client.get_activities("i123456", day, day)
     await client.get_wellness("i123456", day, day)
     await client.get_events("i123456", day, day)
-    await client.put_wellness("i123456", day, {"weight": 70.0})
+    await client.put_wellness("i123456", day, WellnessUpdate(weight=70.0))
     assert len(session.calls) == 5
     for kwargs in session.calls:
         assert kwargs["timeout"].total == client_module.DEFAULT_TIMEOUT

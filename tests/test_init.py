@@ -2,10 +2,13 @@
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.intervals_icu.coordinator import IntervalsCoordinator
 from emulator.faults import Fault
 from emulator.server import EmulatorServer
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 
 
 async def test_setup_and_unload(
@@ -23,6 +26,28 @@ async def test_setup_and_unload(
     ]
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_runtime_data_is_the_coordinator(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: EmulatorServer,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """The entry keeps its coordinator; the server's address is derived once."""
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, CONF_URL: emulator.url + "/"}
+    )
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    coordinator = config_entry.runtime_data
+    assert isinstance(coordinator, IntervalsCoordinator)
+    assert coordinator.base_url == emulator.url
+    assert coordinator.data.activity_url("i9") == f"{emulator.url}/activities/i9"
+    [device] = dr.async_entries_for_config_entry(
+        device_registry, config_entry.entry_id
+    )
+    assert device.configuration_url == emulator.url
 
 
 async def test_setup_retries_when_unreachable(

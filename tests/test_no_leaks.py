@@ -105,7 +105,7 @@ async def entry_texts(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
     if entry.state is ConfigEntryState.LOADED:
         diagnostics = await async_get_config_entry_diagnostics(hass, entry)
         texts.append(json.dumps(diagnostics, default=str))
-        coordinator = entry.runtime_data.coordinator
+        coordinator = entry.runtime_data
         texts.extend(exception_texts(coordinator.last_exception))
         texts.append(repr(entry.runtime_data.client))
     registry = er.async_get(hass)

@@ -256,7 +256,7 @@ async def test_access_withdrawn_raises_and_clears(
     }
     assert_translated(found)
     assert sensor_states(hass, coach_entry) == {STATE_UNAVAILABLE}
-    coordinator = coach_entry.runtime_data.coordinator
+    coordinator = coach_entry.runtime_data
     assert coordinator.last_exception.translation_key == "access_denied"
     # The key works: nothing asks the coach for a new one.
     assert not hass.config_entries.flow.async_progress()

@@ -29,7 +29,7 @@ from custom_components.intervals_icu.services import (
 from emulator.faults import Fault
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.service import async_get_all_descriptions
@@ -269,6 +269,54 @@ async def test_entry_must_be_loaded(
         await call(hass, setup_integration, service, **data)
     assert err.value.translation_key == "service_config_entry_not_loaded"
     assert len(emulator.state.log) == 0
+
+
+def reauth_flows(hass: HomeAssistant, entry: MockConfigEntry) -> list[Any]:
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["context"].get("source") == SOURCE_REAUTH
+        and flow["context"].get("entry_id") == entry.entry_id
+    ]
+
+
+@pytest.mark.parametrize(
+    ("service", "data"),
+    [
+        ("set_wellness", {"date": DAY, "weight": 70}),
+        ("get_activities", {"start_date": DAY, "end_date": DAY}),
+        ("get_events", {"start_date": DAY, "end_date": DAY}),
+    ],
+)
+async def test_refused_key_starts_reauth_at_once(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    setup_integration: MockConfigEntry,
+    service: str,
+    data: dict[str, Any],
+) -> None:
+    """A key regenerated on intervals.icu: the action asks for the new one now."""
+    emulator.state.set_api_key(ATHLETE_ID, "regenerated-key")
+    assert reauth_flows(hass, setup_integration) == []
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, setup_integration, service, **data)
+    assert err.value.translation_key == "request_invalid_auth"
+    await hass.async_block_till_done()
+    assert len(reauth_flows(hass, setup_integration)) == 1
+    # The entry stays loaded; the hourly update has not run.
+    assert setup_integration.state is ConfigEntryState.LOADED
+
+
+async def test_other_errors_start_no_reauth(
+    hass: HomeAssistant, emulator: EmulatorServer, setup_integration: MockConfigEntry
+) -> None:
+    emulator.state.add_fault(Fault.http_status(503, path="/activities"))
+    with pytest.raises(HomeAssistantError):
+        await call(
+            hass, setup_integration, "get_activities", start_date=DAY, end_date=DAY
+        )
+    await hass.async_block_till_done()
+    assert reauth_flows(hass, setup_integration) == []
 
 
 def in_range(athlete: Athlete, first: str, last: str) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
+from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -10,11 +10,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import IntervalsClient
 from .const import DOMAIN
-from .coordinator import (
-    IntervalsConfigEntry,
-    IntervalsCoordinator,
-    IntervalsRuntimeData,
-)
+from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, server_url
 from .issues import async_delete_issues
 from .services import async_setup_services
 from .sync import CacheStore
@@ -35,11 +31,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) ->
     client = IntervalsClient(
         async_get_clientsession(hass),
         entry.data[CONF_API_KEY],
-        base_url=entry.data[CONF_URL],
+        base_url=server_url(entry),
     )
     coordinator = IntervalsCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = IntervalsRuntimeData(client=client, coordinator=coordinator)
+    entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -48,7 +44,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -
     """Unload the entities, and write the cache now so a reload starts from it."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        coordinator = entry.runtime_data.coordinator
+        coordinator = entry.runtime_data
         await coordinator.store.async_save(coordinator.cache)
     return unloaded
 

@@ -16,10 +16,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import UnitSystem
 
-from .api import Event, IntervalsError
+from .api import Event
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 from .entity import IntervalsEntity
-from .errors import request_error
+from .errors import handle_request_errors
 from .planned import description, event_span, summary
 
 # The state reads the coordinator's snapshot; ranges are fetched on demand.
@@ -39,7 +39,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the athlete's calendar."""
-    async_add_entities([IntervalsCalendar(entry.runtime_data.coordinator, CALENDAR)])
+    async_add_entities([IntervalsCalendar(entry.runtime_data, CALENDAR)])
 
 
 def calendar_event(event: Event, zone: ZoneInfo, units: UnitSystem) -> CalendarEvent:
@@ -108,12 +108,10 @@ class IntervalsCalendar(IntervalsEntity, CalendarEntity):
         if (cached := self._cache.get((oldest, newest))) is not None:
             return cached[1]
         coordinator = self.coordinator
-        try:
+        with handle_request_errors(self.hass, coordinator.config_entry):
             events = await coordinator.client.get_events(
                 coordinator.athlete_id, oldest, newest
             )
-        except IntervalsError as err:
-            raise request_error(err) from err
         events.sort(key=lambda e: (e.start_local, e.id))
         if len(self._cache) >= CACHE_SIZE:
             del self._cache[min(self._cache, key=lambda k: self._cache[k][0])]

@@ -61,15 +61,7 @@ RETRY_AFTER_MIN = 30.0
 RETRY_AFTER_MAX = 24 * 3600.0
 
 
-@dataclass(kw_only=True)
-class IntervalsRuntimeData:
-    """What a loaded entry keeps."""
-
-    client: IntervalsClient
-    coordinator: IntervalsCoordinator
-
-
-type IntervalsConfigEntry = ConfigEntry[IntervalsRuntimeData]
+type IntervalsConfigEntry = ConfigEntry[IntervalsCoordinator]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,10 +89,11 @@ class IntervalsData:
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """The sport groups switched on, with their activity types."""
     base_url: str = DEFAULT_URL
+    """The server's address without a trailing slash (`server_url`)."""
 
     def activity_url(self, activity_id: str) -> str:
-        """The activity's page on Intervals.icu."""
-        return activity_url(self.base_url, activity_id)
+        """The activity's page on Intervals.icu (or the configured server)."""
+        return f"{self.base_url}/activities/{activity_id}"
 
     def period_start(self, period: Period) -> datetime:
         """The instant the period began, in the athlete's zone."""
@@ -117,9 +110,10 @@ class IntervalsData:
         return None
 
 
-def activity_url(base_url: str, activity_id: str) -> str:
-    """An activity's page on Intervals.icu (or the configured server)."""
-    return f"{base_url.rstrip('/')}/activities/{activity_id}"
+def server_url(entry: ConfigEntry) -> str:
+    """The entry's server, without a trailing slash: pages and requests start here."""
+    url: str = entry.data.get(CONF_URL) or DEFAULT_URL
+    return url.rstrip("/")
 
 
 def configured_groups(entry: ConfigEntry) -> dict[str, frozenset[str]]:
@@ -155,6 +149,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             update_interval=UPDATE_INTERVAL,
         )
         self.client = client
+        self.base_url = server_url(entry)
         self.athlete_id: str = entry.data[CONF_ATHLETE_ID]
         self.groups = configured_groups(entry)
         self.store = CacheStore(hass, entry.entry_id)
@@ -315,7 +310,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             new_activities=new,
             now_local=now,
             groups=self.groups,
-            base_url=self.config_entry.data.get(CONF_URL, DEFAULT_URL),
+            base_url=self.base_url,
             events=tuple(sorted(events, key=lambda e: (e.start_local, e.id))),
         )
 

@@ -36,8 +36,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: IntervalsConfigEntry
 ) -> dict[str, Any]:
     """Return the entry, the cache's shape, request counts and the last outcome."""
-    runtime = entry.runtime_data
-    coordinator = runtime.coordinator
+    coordinator = entry.runtime_data
     cache = coordinator.cache
     starts = sorted(a.start_local for a in cache.activities.values())
     path = Path(coordinator.store.path)
@@ -84,9 +83,9 @@ async def async_get_config_entry_diagnostics(
             "bytes_on_disk": size,
         },
         "requests": {
-            "sent": runtime.client.stats.requests,
-            "failed": runtime.client.stats.failures,
-            "bytes_received": runtime.client.stats.bytes_received,
+            "sent": coordinator.client.stats.requests,
+            "failed": coordinator.client.stats.failures,
+            "bytes_received": coordinator.client.stats.bytes_received,
         },
         "last_update": {
             "success": coordinator.last_update_success,

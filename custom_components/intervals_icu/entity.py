@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_URL
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -24,12 +23,11 @@ class IntervalsEntity(CoordinatorEntity[IntervalsCoordinator]):
         self.entity_description = description
         athlete_id = coordinator.athlete_id
         self._attr_unique_id = f"{athlete_id}_{description.key}"
-        url = coordinator.config_entry.data[CONF_URL].rstrip("/")
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, athlete_id)},
             name=coordinator.config_entry.title,
             manufacturer="Intervals.icu",
             model="Athlete",
             entry_type=DeviceEntryType.SERVICE,
-            configuration_url=url,
+            configuration_url=coordinator.base_url,
         )

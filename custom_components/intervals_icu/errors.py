@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
 from .api import (
@@ -46,3 +51,20 @@ def request_error(err: IntervalsError) -> HomeAssistantError:
         translation_key=f"request_{error_key(err)}",
         translation_placeholders=placeholders or None,
     )
+
+
+@contextmanager
+def handle_request_errors(hass: HomeAssistant, entry: ConfigEntry) -> Iterator[None]:
+    """Turn client errors into translated errors; a refused key starts reauth now.
+
+    For actions and on-demand fetches, which the user is waiting for: nothing
+    retries them, and waiting for the next hourly update to ask for a new key
+    would leave the user with an error and nothing to do about it.
+    """
+    try:
+        yield
+    except IntervalsAuthenticationError as err:
+        entry.async_start_reauth(hass)
+        raise request_error(err) from err
+    except IntervalsError as err:
+        raise request_error(err) from err

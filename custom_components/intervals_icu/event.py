@@ -30,7 +30,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the new-activity event entity."""
     async_add_entities(
-        [IntervalsNewActivityEvent(entry.runtime_data.coordinator, NEW_ACTIVITY_EVENT)]
+        [IntervalsNewActivityEvent(entry.runtime_data, NEW_ACTIVITY_EVENT)]
     )
 
 
@@ -59,11 +59,7 @@ class IntervalsNewActivityEvent(IntervalsEntity, EventEntity):
                 self._trigger_event(
                     NEW_ACTIVITY,
                     {
-                        "id": activity.id,
-                        "type": activity.type,
-                        "name": activity.name,
-                        "distance": activity.distance,
-                        "moving_time": activity.moving_time,
+                        **activity.as_dict(),
                         "start": activity.start_local.replace(
                             tzinfo=data.zone
                         ).isoformat(),

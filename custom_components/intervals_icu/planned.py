@@ -161,20 +161,12 @@ def next_workout_ends(event: Event, zone: ZoneInfo) -> datetime:
 
 
 def event_as_dict(event: Event, zone: ZoneInfo) -> dict[str, JsonValueType]:
-    """One planned event for an action's response, in SI units."""
+    """One planned event for an action's response: `Event.as_dict()` and its span."""
     span = event_span(event, zone)
     return {
-        "id": event.id,
+        **event.as_dict(),
         "start": span.start.isoformat(),
         "end": span.end.isoformat(),
         "all_day": span.all_day,
-        "category": event.category,
-        "type": event.type,
-        "name": event.name,
         "summary": summary(event),
-        "description": event.description,
-        "moving_time_s": event.moving_time,
-        "distance_m": event.distance,
-        "training_load": event.training_load,
-        "indoor": event.indoor,
     }

@@ -730,7 +730,7 @@ async def async_setup_entry(
     Sensors of a group switched off in the options are removed from the entity
     registry, not left behind as unavailable.
     """
-    coordinator = entry.runtime_data.coordinator
+    coordinator = entry.runtime_data
     wanted: list[_IntervalsSensorDescription] = []
     unwanted: set[str] = set()
     for description in sensor_descriptions():

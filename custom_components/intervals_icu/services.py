@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import probatio
 
-from homeassistant.const import ATTR_CONFIG_ENTRY_ID, CONF_URL
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -19,12 +19,11 @@ from homeassistant.core import (
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util
-from homeassistant.util.json import JsonValueType
 
-from .api import Activity, IntervalsError
+from .api import WellnessUpdate
 from .const import DOMAIN
-from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, activity_url
-from .errors import request_error
+from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
+from .errors import handle_request_errors
 from .planned import event_as_dict
 
 SERVICE_SET_WELLNESS: Final = "set_wellness"
@@ -55,23 +54,21 @@ def _whole(low: int, high: int) -> probatio.All[int]:
     )
 
 
-# Field of the action -> (validator, field of the API). Sleep is sent in seconds.
-WELLNESS_INPUTS: Final[dict[str, tuple[Any, str]]] = {
-    "weight": (_number(20, 400), "weight"),
-    "resting_hr": (_whole(20, 250), "restingHR"),
-    "hrv": (_number(1, 500), "hrv"),
-    ATTR_SLEEP_HOURS: (_number(0, 24), "sleepSecs"),
-    "sleep_score": (_number(0, 100), "sleepScore"),
-    "readiness": (_number(0, 100), "readiness"),
-    "soreness": (_whole(1, 4), "soreness"),
-    "fatigue": (_whole(1, 4), "fatigue"),
-    "stress": (_whole(1, 4), "stress"),
-    "mood": (_whole(1, 4), "mood"),
-    "motivation": (_whole(1, 4), "motivation"),
-    ATTR_COMMENTS: (
-        probatio.All(cv.string, probatio.Length(max=MAX_COMMENT)),
-        "comments",
-    ),
+# Field of the action -> its validator; each is a field of WellnessUpdate too,
+# except the hours slept, which the API takes in seconds.
+WELLNESS_INPUTS: Final[dict[str, Any]] = {
+    "weight": _number(20, 400),
+    "resting_hr": _whole(20, 250),
+    "hrv": _number(1, 500),
+    ATTR_SLEEP_HOURS: _number(0, 24),
+    "sleep_score": _number(0, 100),
+    "readiness": _number(0, 100),
+    "soreness": _whole(1, 4),
+    "fatigue": _whole(1, 4),
+    "stress": _whole(1, 4),
+    "mood": _whole(1, 4),
+    "motivation": _whole(1, 4),
+    ATTR_COMMENTS: probatio.All(cv.string, probatio.Length(max=MAX_COMMENT)),
 }
 
 SET_WELLNESS_SCHEMA = probatio.Schema(
@@ -80,7 +77,7 @@ SET_WELLNESS_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_DATE): cv.date,
         **{
             probatio.Optional(name): validator
-            for name, (validator, _) in WELLNESS_INPUTS.items()
+            for name, validator in WELLNESS_INPUTS.items()
         },
     }
 )
@@ -135,23 +132,25 @@ def _coordinator(call: ServiceCall) -> IntervalsCoordinator:
     entry: IntervalsConfigEntry = service.async_get_config_entry(
         call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
     )
-    return entry.runtime_data.coordinator
+    return entry.runtime_data
 
 
-def wellness_changes(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The API's fields for the values given, and only those."""
-    changes: dict[str, Any] = {}
-    for name, (_, field) in WELLNESS_INPUTS.items():
-        if (value := data.get(name)) is None:
-            continue
-        changes[field] = round(value * 3600) if name == ATTR_SLEEP_HOURS else value
-    return changes
+def wellness_update(data: Mapping[str, Any]) -> WellnessUpdate:
+    """The values the action was given, and only those."""
+    values = {
+        name: data[name]
+        for name in WELLNESS_INPUTS
+        if name != ATTR_SLEEP_HOURS and data.get(name) is not None
+    }
+    if (hours := data.get(ATTR_SLEEP_HOURS)) is not None:
+        values["sleep_secs"] = round(hours * 3600)
+    return WellnessUpdate(**values)
 
 
 async def _async_set_wellness(call: ServiceCall) -> None:
     coordinator = _coordinator(call)
-    changes = wellness_changes(call.data)
-    if not changes:
+    update = wellness_update(call.data)
+    if update == WellnessUpdate():
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="no_wellness_values"
         )
@@ -159,10 +158,8 @@ async def _async_set_wellness(call: ServiceCall) -> None:
         call.data.get(ATTR_DATE)
         or dt_util.utcnow().astimezone(coordinator.data.zone).date()
     )
-    try:
-        await coordinator.client.put_wellness(coordinator.athlete_id, day, changes)
-    except IntervalsError as err:
-        raise request_error(err) from err
+    with handle_request_errors(call.hass, coordinator.config_entry):
+        await coordinator.client.put_wellness(coordinator.athlete_id, day, update)
     await coordinator.async_request_refresh()
 
 
@@ -184,57 +181,35 @@ def _date_range(call: ServiceCall) -> tuple[date, date]:
     return start, end
 
 
-def activity_as_dict(
-    activity: Activity, coordinator: IntervalsCoordinator
-) -> dict[str, JsonValueType]:
-    """One activity for an action's response, in SI units."""
-    return {
-        "id": activity.id,
-        "start_local": activity.start_local.isoformat(),
-        "type": activity.type,
-        "name": activity.name,
-        "distance_m": activity.distance,
-        "moving_time_s": activity.moving_time,
-        "elapsed_time_s": activity.elapsed_time,
-        "elevation_gain_m": activity.elevation_gain,
-        "training_load": activity.training_load,
-        "average_heartrate": activity.average_heartrate,
-        "average_watts": activity.average_watts,
-        "source": activity.source,
-        "strava_stub": activity.is_stub,
-        "url": activity_url(coordinator.config_entry.data[CONF_URL], activity.id),
-    }
-
-
 async def _async_get_activities(call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(call)
     start, end = _date_range(call)
     types: set[str] = set(call.data.get(ATTR_TYPES, ()))
-    try:
+    with handle_request_errors(call.hass, coordinator.config_entry):
         activities = await coordinator.client.get_activities(
             coordinator.athlete_id,
             datetime.combine(start, time.min),
             datetime.combine(end, time(23, 59, 59)),
         )
-    except IntervalsError as err:
-        raise request_error(err) from err
     chosen = sorted(
         (a for a in activities if not types or a.type in types),
         key=lambda a: (a.start_local, a.id),
     )
-    return {"activities": [activity_as_dict(a, coordinator) for a in chosen]}
+    return {
+        "activities": [
+            {**a.as_dict(), "url": coordinator.data.activity_url(a.id)} for a in chosen
+        ]
+    }
 
 
 async def _async_get_events(call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(call)
     start, end = _date_range(call)
     categories: list[str] = call.data.get(ATTR_CATEGORIES, [])
-    try:
+    with handle_request_errors(call.hass, coordinator.config_entry):
         events = await coordinator.client.get_events(
             coordinator.athlete_id, start, end, categories=categories
         )
-    except IntervalsError as err:
-        raise request_error(err) from err
     zone = coordinator.data.zone
     return {
         "events": [

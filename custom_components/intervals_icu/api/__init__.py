@@ -20,18 +20,21 @@ from .errors import (
 )
 from .models import (
     ACTIVITY_FIELDS,
+    TOTALS_FIELDS,
     Activity,
     Athlete,
     Event,
     SportInfo,
     SportSettings,
     Wellness,
+    WellnessUpdate,
 )
 
 __all__ = [
     "ACTIVITY_FIELDS",
     "DEFAULT_BASE_URL",
     "SELF",
+    "TOTALS_FIELDS",
     "Activity",
     "Athlete",
     "ClientStats",
@@ -49,5 +52,6 @@ __all__ = [
     "SportInfo",
     "SportSettings",
     "Wellness",
+    "WellnessUpdate",
     "normalize_athlete_id",
 ]

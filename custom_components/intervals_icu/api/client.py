@@ -33,6 +33,7 @@ from .models import (
     Athlete,
     Event,
     Wellness,
+    WellnessUpdate,
     parse_list,
 )
 
@@ -152,8 +153,7 @@ class IntervalsClient:
 
     async def get_athlete(self, athlete_id: str = SELF) -> Athlete:
         """Return the athlete; `0` resolves to the key's owner."""
-        athlete_id = normalize_athlete_id(athlete_id)
-        data = await self._call(athlete_id, (), {})
+        data = await self.request("GET", athlete_id, (), {})
         return Athlete.from_json(data)
 
     async def get_activities(
@@ -166,26 +166,24 @@ class IntervalsClient:
         limit: int | None = None,
     ) -> list[Activity]:
         """Return the activities whose local start lies in [oldest, newest]."""
-        athlete_id = normalize_athlete_id(athlete_id)
         params = {"oldest": _local(oldest), "newest": _local(newest)}
         if fields:
             params["fields"] = ",".join(fields)
         if limit is not None:
             params["limit"] = str(limit)
-        data = await self._call(athlete_id, ("activities",), params)
+        data = await self.request("GET", athlete_id, ("activities",), params)
         return parse_list(data, Activity.from_json, "activities")
 
     async def get_wellness(
         self, athlete_id: str, oldest: date, newest: date
     ) -> list[Wellness]:
         """Return the wellness records of the local days oldest..newest."""
-        athlete_id = normalize_athlete_id(athlete_id)
         params = {
             "oldest": _local(oldest),
             "newest": _local(newest),
             "fields": ",".join(("id", "sportInfo", *WELLNESS_FIELDS.values())),
         }
-        data = await self._call(athlete_id, ("wellness.json",), params)
+        data = await self.request("GET", athlete_id, ("wellness.json",), params)
         return parse_list(data, Wellness.from_json, "wellness")
 
     async def get_events(
@@ -197,46 +195,20 @@ class IntervalsClient:
         categories: Sequence[str] = (),
     ) -> list[Event]:
         """Return the calendar events of the local days oldest..newest."""
-        athlete_id = normalize_athlete_id(athlete_id)
         params = {"oldest": _local(oldest), "newest": _local(newest)}
         if categories:
             params["category"] = ",".join(categories)
-        data = await self._call(athlete_id, ("events.json",), params)
+        data = await self.request("GET", athlete_id, ("events.json",), params)
         return parse_list(data, Event.from_json, "events")
 
     async def put_wellness(
-        self, athlete_id: str, day: date, changes: Mapping[str, Any]
+        self, athlete_id: str, day: date, update: WellnessUpdate
     ) -> Wellness:
-        """Change only the given wellness fields of one local day."""
-        athlete_id = normalize_athlete_id(athlete_id)
-        data = await self._call(
-            athlete_id, ("wellness", _local(day)), {}, method="PUT", body=dict(changes)
+        """Change only the given wellness values of one local day."""
+        data = await self.request(
+            "PUT", athlete_id, ("wellness", _local(day)), {}, update.as_json()
         )
         return Wellness.from_json(data)
-
-    async def _call(
-        self,
-        athlete_id: str,
-        path: Sequence[str],
-        params: Mapping[str, str],
-        *,
-        method: str = "GET",
-        body: Any = None,
-    ) -> Any:
-        try:
-            return await self.request(method, athlete_id, path, params, body)
-        except IntervalsAccessDeniedError:
-            if athlete_id == SELF:
-                raise IntervalsAuthenticationError("API key refused") from None
-            # A 403 is either a bad key or a key that may not see this
-            # athlete; only asking for the key's own athlete tells which.
-            try:
-                owner = Athlete.from_json(await self.request("GET", SELF, (), {}))
-            except IntervalsAccessDeniedError:
-                raise IntervalsAuthenticationError("API key refused") from None
-            if owner.id == athlete_id:
-                raise IntervalsAuthenticationError("API key refused") from None
-            raise
 
     async def request(
         self,
@@ -247,7 +219,32 @@ class IntervalsClient:
         body: Any = None,
     ) -> Any:
         """Send one request for `/api/v1/athlete/{id}/…` and return its JSON."""
+        # Checked here, once for every request: the id goes into the URL.
         athlete_id = normalize_athlete_id(athlete_id)
+        try:
+            return await self._request(method, athlete_id, path, params, body)
+        except IntervalsAccessDeniedError:
+            if athlete_id == SELF:
+                raise IntervalsAuthenticationError("API key refused") from None
+            # A 403 is either a bad key or a key that may not see this
+            # athlete; only asking for the key's own athlete tells which.
+            try:
+                owner = Athlete.from_json(await self._request("GET", SELF, (), {}))
+            except IntervalsAccessDeniedError:
+                raise IntervalsAuthenticationError("API key refused") from None
+            if owner.id == athlete_id:
+                raise IntervalsAuthenticationError("API key refused") from None
+            raise
+
+    async def _request(
+        self,
+        method: str,
+        athlete_id: str,
+        path: Sequence[str],
+        params: Mapping[str, str],
+        body: Any = None,
+    ) -> Any:
+        """Send one request with an athlete id `request` has checked."""
         self.stats.requests += 1
         try:
             if self._base is None:

@@ -9,7 +9,7 @@ better unavailable than silently wrong.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 import math
 from typing import Any
@@ -170,6 +170,44 @@ class Athlete:
         )
 
 
+type JsonScalar = str | float | bool | None
+"""A value of a model's `as_dict()`: what JSON, an event or an action response holds."""
+
+
+# Activity attribute -> the API's field, in the order the attributes are declared.
+# The list the client asks for with `fields=` is made from it, so that an
+# activity costs about a hundred bytes instead of a few kilobytes.
+ACTIVITY_API_FIELDS: dict[str, str] = {
+    "id": "id",
+    "start_local": "start_date_local",
+    "type": "type",
+    "name": "name",
+    "distance": "distance",
+    "moving_time": "moving_time",
+    "elapsed_time": "elapsed_time",
+    "elevation_gain": "total_elevation_gain",
+    "training_load": "icu_training_load",
+    "average_heartrate": "average_heartrate",
+    "average_watts": "icu_average_watts",
+    "source": "source",
+}
+ACTIVITY_FIELDS: tuple[str, ...] = tuple(ACTIVITY_API_FIELDS.values())
+"""Every field of an activity the integration reads."""
+TOTALS_ATTRIBUTES: tuple[str, ...] = (
+    "id",
+    "start_local",
+    "type",
+    "distance",
+    "moving_time",
+    "elevation_gain",
+    "training_load",
+)
+"""What a total needs of an activity: the daily re-read of the year asks only these."""
+TOTALS_FIELDS: tuple[str, ...] = tuple(
+    ACTIVITY_API_FIELDS[attr] for attr in TOTALS_ATTRIBUTES
+)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Activity:
     """One activity, in SI units, its start in the athlete's local time."""
@@ -214,23 +252,39 @@ class Activity:
             is_stub="_note" in raw or (source == STRAVA and activity_type is None),
         )
 
+    def with_totals_of(self, reduced: Activity) -> Activity:
+        """The activity with what a TOTALS_FIELDS read of it says now.
 
-# The fields the integration reads; asked for with `fields=` so that an
-# activity costs about a hundred bytes instead of a few kilobytes.
-ACTIVITY_FIELDS: tuple[str, ...] = (
-    "id",
-    "start_date_local",
-    "type",
-    "name",
-    "distance",
-    "moving_time",
-    "elapsed_time",
-    "total_elevation_gain",
-    "icu_training_load",
-    "average_heartrate",
-    "icu_average_watts",
-    "source",
-)
+        The name, heart rate, power and source stay as they were read in full.
+        """
+        return replace(
+            self,
+            start_local=reduced.start_local,
+            type=reduced.type,
+            distance=reduced.distance,
+            moving_time=reduced.moving_time,
+            elevation_gain=reduced.elevation_gain,
+            training_load=reduced.training_load,
+            is_stub=reduced.is_stub or (self.source == STRAVA and reduced.type is None),
+        )
+
+    def as_dict(self) -> dict[str, JsonScalar]:
+        """The activity in SI units, each number's unit in its name."""
+        return {
+            "id": self.id,
+            "start_local": self.start_local.isoformat(),
+            "type": self.type,
+            "name": self.name,
+            "distance_m": self.distance,
+            "moving_time_s": self.moving_time,
+            "elapsed_time_s": self.elapsed_time,
+            "elevation_gain_m": self.elevation_gain,
+            "training_load": self.training_load,
+            "average_heartrate_bpm": self.average_heartrate,
+            "average_watts_w": self.average_watts,
+            "source": self.source,
+            "strava_stub": self.is_stub,
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -323,6 +377,33 @@ class Wellness:
         )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WellnessUpdate:
+    """Values to write to one day's wellness; None leaves a value as it is."""
+
+    weight: float | None = None
+    resting_hr: int | None = None
+    hrv: float | None = None
+    sleep_secs: int | None = None
+    sleep_score: float | None = None
+    readiness: float | None = None
+    soreness: int | None = None
+    fatigue: int | None = None
+    stress: int | None = None
+    mood: int | None = None
+    motivation: int | None = None
+    comments: str | None = None
+
+    def as_json(self) -> dict[str, float | str]:
+        """The request body: the API's names of the values given, and only those."""
+        body: dict[str, float | str] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is not None:
+                body[WELLNESS_FIELDS.get(field.name, field.name)] = value
+        return body
+
+
 def parse_list[T](value: Any, parse: Callable[[Any], T], what: str) -> list[T]:
     """Parse a JSON list with `parse` applied to each element."""
     return [parse(item) for item in _list(value, what)]
@@ -364,3 +445,19 @@ class Event:
             training_load=_num(raw, "icu_training_load"),
             indoor=_bool(raw, "indoor"),
         )
+
+    def as_dict(self) -> dict[str, JsonScalar]:
+        """The event in SI units, each number's unit in its name."""
+        return {
+            "id": self.id,
+            "start_local": self.start_local.isoformat(),
+            "end_local": None if self.end_local is None else self.end_local.isoformat(),
+            "category": self.category,
+            "type": self.type,
+            "name": self.name,
+            "description": self.description,
+            "moving_time_s": self.moving_time,
+            "distance_m": self.distance,
+            "training_load": self.training_load,
+            "indoor": self.indoor,
+        }
