@@ -44,9 +44,7 @@ async def test_runtime_data_is_the_coordinator(
     assert isinstance(coordinator, IntervalsCoordinator)
     assert coordinator.base_url == emulator.url
     assert coordinator.data.activity_url("i9") == f"{emulator.url}/activities/i9"
-    [device] = dr.async_entries_for_config_entry(
-        device_registry, config_entry.entry_id
-    )
+    [device] = dr.async_entries_for_config_entry(device_registry, config_entry.entry_id)
     assert device.configuration_url == emulator.url
 
 
