@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 import json
@@ -36,6 +36,7 @@ from custom_components.intervals_icu.aggregate import (  # noqa: E402
 )
 from custom_components.intervals_icu.api import Activity, IntervalsClient  # noqa: E402
 from custom_components.intervals_icu.const import DEFAULT_GROUPS  # noqa: E402
+from custom_components.intervals_icu.coordinator import WellnessAndPlan  # noqa: E402
 from custom_components.intervals_icu.sync import RECENT_DAYS, ActivityCache  # noqa: E402
 from emulator.generator import generate_athlete  # noqa: E402
 from emulator.server import EmulatorServer  # noqa: E402
@@ -43,6 +44,7 @@ from emulator.state import EmulatorState  # noqa: E402
 
 GROUPS = {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
 KEY = "bench-key"
+UPDATES_A_DAY = 24
 ZONE = "Europe/Amsterdam"
 
 
@@ -91,19 +93,40 @@ async def measure(
 
 
 async def integration_update(
-    client: IntervalsClient, cache: ActivityCache, today: date, *, athlete: bool
+    client: IntervalsClient,
+    cache: ActivityCache,
+    plan: WellnessAndPlan,
+    today: date,
+    *,
+    athlete: bool,
 ) -> dict[str, Any]:
     """What the coordinator does in one update."""
     if athlete:
         await client.get_athlete("0")
 
-    async def fetch(oldest: datetime, newest: datetime) -> list[Activity]:
-        return await client.get_activities("i1", oldest, newest)
+    async def fetch(
+        oldest: datetime, newest: datetime, fields: Sequence[str]
+    ) -> list[Activity]:
+        return await client.get_activities("i1", oldest, newest, fields=fields)
 
+    await plan.async_read(today)
     await cache.async_sync(fetch, today, window_start(today))
-    await client.get_wellness("i1", today - timedelta(days=6), today)
-    await client.get_events("i1", today, today + timedelta(days=14))
     return aggregate(cache.activities.values(), GROUPS, today)
+
+
+async def integration_day(
+    client: IntervalsClient,
+    cache: ActivityCache,
+    plan: WellnessAndPlan,
+    today: date,
+) -> None:
+    """A day: the first update re-reads the year, the calendar and the athlete."""
+    yesterday = today - timedelta(days=1)
+    cache.reconciled_on = yesterday
+    await plan.async_read(yesterday)
+    await integration_update(client, cache, plan, today, athlete=True)
+    for _ in range(UPDATES_A_DAY - 1):
+        await integration_update(client, cache, plan, today, athlete=False)
 
 
 async def naive_update(session: aiohttp.ClientSession, url: str, today: date) -> float:
@@ -167,6 +190,7 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
         async with aiohttp.ClientSession() as session:
             client = IntervalsClient(session, KEY, base_url=url)
             cache = ActivityCache("i1")
+            plan = WellnessAndPlan(client, "i1")
 
             def row(
                 scenario: str, m: tuple[int, int, float, float, Any], note: str = ""
@@ -177,13 +201,18 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
                 "first start",
                 await measure(
                     state,
-                    lambda: integration_update(client, cache, today, athlete=True),
+                    lambda: integration_update(
+                        client, cache, plan, today, athlete=True
+                    ),
                 ),
             )
             # A restart: the cache comes back from disk, the update is incremental.
             restored = ActivityCache.from_json(json.loads(json.dumps(cache.as_json())))
+            # Home Assistant restarted: nothing of the calendar is in memory.
+            plan = WellnessAndPlan(client, "i1")
             m = await measure(
-                state, lambda: integration_update(client, restored, today, athlete=True)
+                state,
+                lambda: integration_update(client, restored, plan, today, athlete=True),
             )
             recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
             past = sum(
@@ -200,18 +229,29 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
             )
             m = await measure(
                 state,
-                lambda: integration_update(client, restored, today, athlete=False),
+                lambda: integration_update(
+                    client, restored, plan, today, athlete=False
+                ),
             )
             row("hourly update", m, "1 new activity")
             extra["hourly_bytes"] = m[1]
             restored.reconciled_on = today - timedelta(days=1)
+            await plan.async_read(today - timedelta(days=1))
             row(
                 "daily reconcile",
                 await measure(
                     state,
-                    lambda: integration_update(client, restored, today, athlete=True),
+                    lambda: integration_update(
+                        client, restored, plan, today, athlete=True
+                    ),
                 ),
+                "the year with TOTALS_FIELDS, all 7 + 14 days",
             )
+            m = await measure(
+                state, lambda: integration_day(client, restored, plan, today)
+            )
+            row("day", m, f"1 reconcile + {UPDATES_A_DAY - 1} hourly updates")
+            extra["day_bytes"] = m[1]
             m = await measure(state, lambda: naive_update(session, url, today))
             row("naive recipe, hourly", m, "3 groups x whole year x all fields")
             extra["naive_bytes"] = m[1]

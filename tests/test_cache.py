@@ -1,12 +1,20 @@
 """The persisted activity cache: restarts, damage, another athlete's cache, removal."""
 
+from datetime import datetime, timedelta
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
+from custom_components.intervals_icu.api import ACTIVITY_FIELDS, TOTALS_FIELDS
 from custom_components.intervals_icu.const import DOMAIN
+from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -64,8 +72,9 @@ async def test_damaged_cache_is_rebuilt(
     ]
     assert len(warnings) == 1
     assert warning in warnings[0].getMessage()
-    # Rebuilt from the service: the year was fetched, from 1 January.
-    assert activity_fetches(emulator) == ["2026-01-01T00:00:00"]
+    # Rebuilt from the service: the year was fetched, from 1 January (the
+    # totals' fields), then the recent days in full.
+    assert activity_fetches(emulator) == ["2026-01-01T00:00:00", "2026-06-12T00:00:00"]
     assert float(distance(hass, entity_registry)) > 0
 
 
@@ -88,7 +97,7 @@ async def test_cache_of_another_athlete_is_ignored(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert "another athlete" in caplog.text
-    assert activity_fetches(emulator) == ["2026-01-01T00:00:00"]
+    assert activity_fetches(emulator) == ["2026-01-01T00:00:00", "2026-06-12T00:00:00"]
     assert distance(hass, entity_registry) == right
 
 
@@ -121,3 +130,54 @@ async def test_cache_removed_with_entry(
     assert await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()
     assert KEY not in hass_storage
+
+
+async def test_old_edits_and_deletions_show_after_the_daily_reread(
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    athlete: Athlete,
+    entity_registry: er.EntityRegistry,
+    emulator: EmulatorServer,
+    config_entry: MockConfigEntry,
+) -> None:
+    """The year is re-read daily with the totals' fields only, and that is enough."""
+    await setup(hass, config_entry)
+    last = entity_registry.async_get_entity_id(
+        "sensor", DOMAIN, "i123456_last_activity"
+    )
+    named = hass.states.get(last).attributes["name"]
+    assert named
+    runs = [
+        a
+        for a in athlete.activities_between(
+            "2026-02-01T00:00:00", "2026-03-31T23:59:59"
+        )
+        if a.get("type") == "Run" and a.get("source") != "STRAVA"
+    ]
+    edited, deleted = runs[0], runs[1]
+    before = float(distance(hass, entity_registry))
+    athlete.update_activity(edited["id"], distance=edited["distance"] + 5000.0)
+    athlete.delete_activity(deleted["id"])
+    expected = before + (5000.0 - deleted["distance"]) / 1000
+
+    # An hourly update reads the recent days only: the old change waits.
+    emulator.state.log.clear()
+    frozen.tick(timedelta(hours=1, seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert float(distance(hass, entity_registry)) == pytest.approx(before, abs=0.01)
+    assert activity_fetches(emulator) == ["2026-06-12T00:00:00"]
+
+    # The athlete's next day: the year again, with what the totals need.
+    emulator.state.log.clear()
+    frozen.move_to(datetime(2026, 6, 16, 0, 1, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert float(distance(hass, entity_registry)) == pytest.approx(expected, abs=0.01)
+    year, recent = emulator.state.log.matching("/activities")
+    assert year.query["oldest"] == ["2026-01-01T00:00:00"]
+    assert year.query["fields"] == [",".join(TOTALS_FIELDS)]
+    assert recent.query["oldest"] == ["2026-06-13T00:00:00"]
+    assert recent.query["fields"] == [",".join(ACTIVITY_FIELDS)]
+    # What the totals do not need is kept from the full read.
+    assert hass.states.get(last).attributes["name"] == named

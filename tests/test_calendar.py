@@ -295,6 +295,84 @@ async def test_range_error(
     assert err.value.translation_placeholders == {"status": "502"}
 
 
+async def test_near_days_hourly_all_days_daily(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+    new_york: tuple[Athlete, EmulatorServer],
+) -> None:
+    """Each hour the days the entities show; the two weeks and the week once a day."""
+    athlete, server = new_york
+    log = server.state.log
+    entity_id = entity_id_of(entity_registry, "calendar", "calendar")
+
+    async def next_update() -> None:
+        freezer.tick(timedelta(hours=1, seconds=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    log.clear()
+    await next_update()
+    # Monday: the next item and workout (Tuesday's long run) are tomorrow.
+    [events] = log.matching("/events")
+    assert (events.query["oldest"], events.query["newest"]) == (
+        ["2026-06-15"],
+        ["2026-06-16"],
+    )
+    [wellness] = log.matching("/wellness")
+    assert (wellness.query["oldest"], wellness.query["newest"]) == (
+        ["2026-06-14"],
+        ["2026-06-15"],
+    )
+
+    # A change to what the calendar shows is seen within the hour.
+    athlete.delete_event(
+        next(e["id"] for e in athlete.events if e["name"] == "Long run")
+    )
+    await next_update()
+    assert hass.states.get(entity_id).attributes["message"] == "Ride workout"
+
+    # The first update of the athlete's day reads the two weeks and the week.
+    log.clear()
+    freezer.move_to(datetime(2026, 6, 16, 0, 1, tzinfo=NEW_YORK))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [r.query["newest"] for r in log.matching("/events")][:1] == [["2026-06-30"]]
+    assert [r.query["oldest"] for r in log.matching("/wellness")][:1] == [
+        ["2026-06-10"]
+    ]
+
+
+async def test_near_days_reach_the_next_workout(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    frozen: FrozenDateTimeFactory,
+    socket_enabled: None,
+) -> None:
+    """The hourly read goes on to the next workout: days without a plan are cheap."""
+    athlete = ny_athlete()
+    athlete.add_event(start_local=date(2026, 6, 17), category="NOTE", name="Rest")
+    tempo = athlete.add_event(
+        start_local="2026-06-26T07:00:00", name="Tempo", moving_time=3600
+    )
+    async with running(hass, athlete) as server:
+        log = server.state.log
+        next_workout = entity_id_of(entity_registry, "sensor", "next_workout")
+        assert hass.states.get(next_workout).attributes["name"] == "Tempo"
+        # Moved on intervals.icu: seen within the hour, as is the next item.
+        athlete.delete_event(tempo["id"])
+        athlete.add_event(
+            start_local="2026-06-25T09:00:00", name="Tempo, moved", moving_time=3600
+        )
+        log.clear()
+        frozen.tick(timedelta(hours=1, seconds=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        [events] = log.matching("/events")
+        assert events.query["newest"] == ["2026-06-26"]
+        assert hass.states.get(next_workout).attributes["name"] == "Tempo, moved"
+
+
 async def test_refused_key_starts_reauth_at_once(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,

@@ -17,11 +17,13 @@ async def test_setup_and_unload(
     entry = setup_integration
     assert entry.state is ConfigEntryState.LOADED
     # The first update: the athlete, the wellness week, the calendar's next
-    # two weeks, and the year of activities.
+    # two weeks, the year of activities (what the totals need) and the recent
+    # days' activities in full.
     assert [r.path.rsplit("/", 1)[-1] for r in emulator.state.log] == [
         "i123456",
         "wellness.json",
         "events.json",
+        "activities",
         "activities",
     ]
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -1,6 +1,8 @@
 """The activity cache: incremental updates always agree with a full recomputation."""
 
 import asyncio
+from collections.abc import Sequence
+from dataclasses import fields as dataclass_fields, replace
 from datetime import UTC, date, datetime, timedelta
 import itertools
 import json
@@ -10,8 +12,13 @@ from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 import pytest
 
-from custom_components.intervals_icu.aggregate import aggregate, window_start
-from custom_components.intervals_icu.api import Activity
+from custom_components.intervals_icu.aggregate import aggregate, latest, window_start
+from custom_components.intervals_icu.api import (
+    ACTIVITY_API_FIELDS,
+    ACTIVITY_FIELDS,
+    TOTALS_FIELDS,
+    Activity,
+)
 from custom_components.intervals_icu.const import DEFAULT_GROUPS
 from custom_components.intervals_icu.sync import (
     PAGE_SIZE,
@@ -30,13 +37,33 @@ class FakeService:
     def __init__(self) -> None:
         self.activities: dict[str, Activity] = {}
         self.requests: list[tuple[datetime, datetime]] = []
+        self.fields: list[tuple[str, ...]] = []
 
-    async def fetch(self, oldest: datetime, newest: datetime) -> list[Activity]:
+    async def fetch(
+        self, oldest: datetime, newest: datetime, fields: Sequence[str]
+    ) -> list[Activity]:
         self.requests.append((oldest, newest))
+        self.fields.append(tuple(fields))
         found = [
             a for a in self.activities.values() if oldest <= a.start_local <= newest
         ]
-        return sorted(found, key=lambda a: a.start_local, reverse=True)
+        return [
+            self.only(a, fields)
+            for a in sorted(found, key=lambda a: a.start_local, reverse=True)
+        ]
+
+    @staticmethod
+    def only(activity: Activity, fields: Sequence[str]) -> Activity:
+        """What the service sends with `fields=`: the rest is missing (None)."""
+        wanted = {attr for attr, name in ACTIVITY_API_FIELDS.items() if name in fields}
+        return replace(
+            activity,
+            **{
+                f.name: None
+                for f in dataclass_fields(Activity)
+                if f.name in ACTIVITY_API_FIELDS and f.name not in wanted
+            },
+        )
 
 
 def run(coro):
@@ -80,7 +107,13 @@ class IncrementalSync(RuleBasedStateMachine):
         self.next_id += 1
         ident = f"i{self.next_id}"
         self.service.activities[ident] = Activity(
-            id=ident, start_local=start, type=kind, distance=distance, moving_time=60.0
+            id=ident,
+            start_local=start,
+            type=kind,
+            name=f"{kind} {ident}",
+            distance=distance,
+            moving_time=60.0,
+            average_heartrate=140.0,
         )
         self.stale |= start < self._recent_start()
 
@@ -93,14 +126,19 @@ class IncrementalSync(RuleBasedStateMachine):
         ident = data.draw(st.sampled_from(sorted(self.service.activities)))
         old = self.service.activities[ident]
         kind = data.draw(st.sampled_from([old.type, *KINDS]))
-        self.service.activities[ident] = Activity(
-            id=ident,
-            start_local=old.start_local,
-            type=kind,
-            distance=distance,
-            moving_time=60.0,
-        )
+        self.service.activities[ident] = replace(old, type=kind, distance=distance)
         self.stale |= old.start_local < self._recent_start()
+
+    @rule(data=st.data(), name=st.text(max_size=5), heartrate=st.floats(60, 200))
+    def rename(self, data: st.DataObject, name: str, heartrate: float) -> None:
+        """Changes the totals do not see: the last activity shows them."""
+        if not self.service.activities:
+            return
+        ident = data.draw(st.sampled_from(sorted(self.service.activities)))
+        old = self.service.activities[ident]
+        self.service.activities[ident] = replace(
+            old, name=name, average_heartrate=heartrate
+        )
 
     @rule(data=st.data())
     def delete(self, data: st.DataObject) -> None:
@@ -120,17 +158,34 @@ class IncrementalSync(RuleBasedStateMachine):
         today = self.local_now.date()
         start = window_start(today)
         reconcile = self.cache.needs_reconcile(today, start)
+        windows = len(self.cache.reconcile_windows(start, today))
         before = len(self.service.requests)
         new = run(self.cache.async_sync(self.service.fetch, today, start))
         requests = len(self.service.requests) - before
+        fields = self.service.fields[before:]
+        assert requests == len(fields)
         if reconcile:
             self.stale = False
-            assert requests == len(self.cache.reconcile_windows(start, today))
-        else:
-            assert requests == 1
+            # The year with what the totals need, then the recent days in full.
+            assert fields[:windows] == [TOTALS_FIELDS] * windows
+            fields = fields[windows:]
+        # The recent days in full, and further back when the last activity
+        # was deleted.
+        assert fields
+        assert set(fields) == {ACTIVITY_FIELDS}
         self.seen_new += [a.id for a in new]
+        # News carries what a full read has: its name.
+        assert all(a.name is not None for a in new)
         if not self.stale:
             self.check_totals()
+            self.check_last_activity()
+
+    def check_last_activity(self) -> None:
+        """Whatever was read with fewer fields, the last activity is complete."""
+        end = datetime.combine(self.local_now.date(), datetime.max.time())
+        assert latest(
+            a for a in self.cache.activities.values() if a.start_local <= end
+        ) == latest(a for a in self.service.activities.values() if a.start_local <= end)
 
     def check_totals(self) -> None:
         today = self.local_now.date()
@@ -169,7 +224,10 @@ def test_first_load_reports_nothing_new_then_new_uploads() -> None:
     )
     new = run(cache.async_sync(service.fetch, today, window_start(today)))
     assert [a.id for a in new] == ["new"]
-    # The hourly update asked only for the recent days.
+    # This one reached back to the last activity, of 1 May, to read it in
+    # full; now that the last is recent, an update asks for the recent days.
+    assert service.requests[-1][0] == datetime(2026, 5, 1)
+    assert run(cache.async_sync(service.fetch, today, window_start(today))) == ()
     oldest, newest = service.requests[-1]
     assert oldest == datetime(2026, 5, 7)
     assert newest == datetime(2026, 5, 10, 23, 59, 59)

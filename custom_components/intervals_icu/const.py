@@ -107,3 +107,6 @@ ACTIVITY_TYPES: Final[tuple[str, ...]] = (
     "Yoga",
     "Other",
 )
+
+# The calendar category of planned workouts.
+WORKOUT: Final = "WORKOUT"

@@ -2,13 +2,15 @@
 
 Hourly updates ask only for the last few days and merge them by id; once a day
 (and when the athlete's year changes) the whole window is fetched again, which
-catches edits and deletions of older activities. The cache is persisted in a
-Home Assistant `Store`, so a restart needs no download of the year.
+catches edits and deletions of older activities. That daily re-read asks only
+for what the totals need (TOTALS_FIELDS); names, heart rate and power of older
+activities stay as they were read in full while they were recent. The cache is
+persisted in a Home Assistant `Store`, so a restart needs no download of the year.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 import json
@@ -18,7 +20,7 @@ from typing import Any, override
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from .api import Activity
+from .api import ACTIVITY_FIELDS, TOTALS_FIELDS, Activity
 from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1
@@ -30,8 +32,8 @@ RECENT_DAYS = 3
 # A reconcile asks for at most about this many activities per request.
 PAGE_SIZE = 5000
 
-type Fetch = Callable[[datetime, datetime], Awaitable[list[Activity]]]
-"""Fetch the activities whose local start lies in [oldest, newest]."""
+type Fetch = Callable[[datetime, datetime, Sequence[str]], Awaitable[list[Activity]]]
+"""Fetch the activities whose local start lies in [oldest, newest], these fields."""
 
 # Order of the columns of a persisted activity; a list per activity instead of
 # an object keeps 20,000 activities near 2 MB on disk.
@@ -144,8 +146,11 @@ class ActivityCache:
     def reconcile(
         self, start: date, today: date, fetched: Iterable[Activity]
     ) -> MergeResult:
-        """Replace the whole cache by a full fetch of [start, today]."""
-        result = self._merge(fetched, lambda _: True)
+        """Replace the cache by a TOTALS_FIELDS fetch of [start, today].
+
+        Activities already cached keep what such a fetch does not carry.
+        """
+        result = self._merge(fetched, lambda _: True, reduced=True)
         self.window_start = start
         self.reconciled_on = today
         return result
@@ -153,6 +158,23 @@ class ActivityCache:
     def merge_recent(self, since: datetime, fetched: Iterable[Activity]) -> MergeResult:
         """Merge a fetch of [since, now]: what it lacks in that window was deleted."""
         return self._merge(fetched, lambda a: a.start_local >= since)
+
+    def full_since(self, recent: datetime, end: datetime) -> datetime:
+        """Where the read of every field starts: the recent days, or further back.
+
+        It reaches back to the newest activity, so the last activity's name,
+        heart rate and power are as fresh as the totals even after a break;
+        there is nothing between that activity and today to make it costly.
+        """
+        newest = max(
+            (
+                a.start_local
+                for a in self.activities.values()
+                if not a.is_stub and a.start_local <= end
+            ),
+            default=recent,
+        )
+        return min(recent, datetime.combine(newest.date(), time.min))
 
     async def async_sync(
         self, fetch: Fetch, today: date, start: date
@@ -165,25 +187,45 @@ class ActivityCache:
         """
         first_load = self.window_start is None
         recent = datetime.combine(today - timedelta(days=RECENT_DAYS), time.min)
+        end = datetime.combine(today, time(23, 59, 59))
+        added: list[str] = []
         if self.needs_reconcile(today, start):
             fetched: list[Activity] = []
             for oldest, newest in self.reconcile_windows(start, today):
-                fetched += await fetch(oldest, newest)
-            result = self.reconcile(start, today, fetched)
-        else:
-            end = datetime.combine(today, time(23, 59, 59))
-            result = self.merge_recent(recent, await fetch(recent, end))
+                fetched += await fetch(oldest, newest, TOTALS_FIELDS)
+            added += (a.id for a in self.reconcile(start, today, fetched).added)
+        since = self.full_since(recent, end)
+        result = self.merge_recent(since, await fetch(since, end, ACTIVITY_FIELDS))
+        added += (a.id for a in result.added)
+        # The last activity was deleted: the one before it is the last now.
+        while (earlier := self.full_since(recent, end)) < since:
+            fetched = await fetch(
+                earlier, since - timedelta(seconds=1), ACTIVITY_FIELDS
+            )
+            result = self._merge(fetched, _starts_within(earlier, since))
+            added += (a.id for a in result.added)
+            since = earlier
         if first_load:
             return ()
+        # As read in full: one that the reconcile found is news with its name.
+        found = (self.activities.get(key) for key in dict.fromkeys(added))
         return tuple(
             sorted(
-                (a for a in result.added if a.start_local >= recent and not a.is_stub),
+                (
+                    a
+                    for a in found
+                    if a is not None and a.start_local >= recent and not a.is_stub
+                ),
                 key=lambda a: a.start_local,
             )
         )
 
     def _merge(
-        self, fetched: Iterable[Activity], covered: Callable[[Activity], bool]
+        self,
+        fetched: Iterable[Activity],
+        covered: Callable[[Activity], bool],
+        *,
+        reduced: bool = False,
     ) -> MergeResult:
         incoming: dict[str, Activity] = {}
         for activity in fetched:
@@ -193,11 +235,14 @@ class ActivityCache:
         changed = 0
         for key, activity in incoming.items():
             old = self.activities.get(key)
+            merged = (
+                activity if old is None or not reduced else old.with_totals_of(activity)
+            )
             if old is None:
-                added.append(activity)
-            elif old != activity:
+                added.append(merged)
+            elif old != merged:
                 changed += 1
-            self.activities[key] = activity
+            self.activities[key] = merged
         gone = [
             key
             for key, activity in self.activities.items()
@@ -246,6 +291,10 @@ class ActivityCache:
             reconciled_on=_opt_date(data["reconciled_on"]),
             activities={a.id: a for a in activities},
         )
+
+
+def _starts_within(oldest: datetime, before: datetime) -> Callable[[Activity], bool]:
+    return lambda activity: oldest <= activity.start_local < before
 
 
 def _opt_date(value: Any) -> date | None:

@@ -19,6 +19,7 @@ from .errors import (
     IntervalsServerError,
 )
 from .models import (
+    ACTIVITY_API_FIELDS,
     ACTIVITY_FIELDS,
     TOTALS_FIELDS,
     Activity,
@@ -31,6 +32,7 @@ from .models import (
 )
 
 __all__ = [
+    "ACTIVITY_API_FIELDS",
     "ACTIVITY_FIELDS",
     "DEFAULT_BASE_URL",
     "SELF",
