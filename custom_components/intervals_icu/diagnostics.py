@@ -87,6 +87,8 @@ async def async_get_config_entry_diagnostics(
             "sent": runtime.client.stats.requests,
             "failed": runtime.client.stats.failures,
             "bytes_received": runtime.client.stats.bytes_received,
+            # Values beyond any human effort, left out as unknown, by field.
+            "dropped_values": dict(sorted(runtime.client.stats.dropped.items())),
         },
         "last_update": {
             "success": coordinator.last_update_success,
