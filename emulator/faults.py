@@ -29,6 +29,7 @@ class FaultKind(StrEnum):
     STATUS = "status"  # answer with a fixed status, body and headers
     DELAY = "delay"  # wait, then answer normally (or apply the next rule)
     HOLD = "hold"  # wait until the test opens the gate, then answer normally
+    APPEND = "append"  # 200 with the real JSON list and `body`'s records after it
     HTML = "html"  # 200 with an HTML page instead of JSON
     TRUNCATED_JSON = "truncated_json"  # 200 with the real JSON cut in half
     WRONG_SHAPE = "wrong_shape"  # 200 with the real JSON reshaped
@@ -140,6 +141,20 @@ class Fault:
     ) -> Fault:
         """Keep the request waiting until `gate` is set (no clock involved)."""
         return cls(FaultKind.HOLD, path=path, method=method, times=times, gate=gate)
+
+    @classmethod
+    def append(
+        cls,
+        records: list[Any],
+        *,
+        path: str = ".*",
+        method: str | None = None,
+        times: int | None = None,
+    ) -> Fault:
+        """Add records the query did not ask for (a date no window holds)."""
+        return cls(
+            FaultKind.APPEND, path=path, method=method, times=times, body=records
+        )
 
     @classmethod
     def html(

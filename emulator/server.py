@@ -63,6 +63,9 @@ def _transform(response: web.Response, fault: Fault) -> web.Response:
     if fault.kind is FaultKind.TRUNCATED_JSON:
         cut = raw[: max(1, len(raw) // 2)]
         return web.Response(body=cut, status=200, content_type="application/json")
+    if fault.kind is FaultKind.APPEND:
+        assert isinstance(fault.body, list)
+        return json_response([*json.loads(raw), *fault.body])
     return json_response(reshape(json.loads(raw), fault.shape))
 
 
