@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import json
 import logging
 import math
-import os
 from pathlib import Path
 import tracemalloc
 from typing import Any
@@ -476,7 +475,10 @@ async def test_truncated_cache_file_is_one_warning_and_a_rebuild(
 
     assert await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()
-    assert [name for name in os.listdir(on_disk) if name.startswith(KEY)] == []
+    left = await hass.async_add_executor_job(
+        lambda: [p.name for p in on_disk.iterdir() if p.name.startswith(KEY)]
+    )
+    assert left == []
 
 
 async def test_a_cache_on_disk_survives_a_restart(
