@@ -585,6 +585,25 @@ async def test_reconfigure_new_key(
     assert entry.runtime_data is not before
 
 
+async def test_reconfigure_url_with_credentials_is_refused(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+) -> None:
+    entry = setup_integration
+    result = await entry.start_reconfigure_flow(hass)
+    emulator.state.log.clear()
+    typed = f"http://user:pw@127.0.0.1:{emulator.port}"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: API_KEY, CONF_URL: typed}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_URL: "invalid_url"}
+    assert get_schema_suggested_value(result["data_schema"].schema, CONF_URL) == typed
+    assert len(emulator.state.log) == 0
+    assert entry.data[CONF_URL] == emulator.url
+
+
 async def test_reconfigure_url(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
