@@ -1,5 +1,6 @@
 """Declarative fault rules that make the emulator misbehave on purpose."""
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -27,6 +28,8 @@ class FaultKind(StrEnum):
 
     STATUS = "status"  # answer with a fixed status, body and headers
     DELAY = "delay"  # wait, then answer normally (or apply the next rule)
+    HOLD = "hold"  # wait until the test opens the gate, then answer normally
+    APPEND = "append"  # 200 with the real JSON list and `body`'s records after it
     HTML = "html"  # 200 with an HTML page instead of JSON
     TRUNCATED_JSON = "truncated_json"  # 200 with the real JSON cut in half
     WRONG_SHAPE = "wrong_shape"  # 200 with the real JSON reshaped
@@ -48,6 +51,7 @@ class Fault:
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0
     shape: Shape = "object"
+    gate: asyncio.Event | None = None
     hits: int = 0
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
@@ -124,6 +128,32 @@ class Fault:
         """Wait `seconds` before answering normally."""
         return cls(
             FaultKind.DELAY, path=path, method=method, times=times, delay=seconds
+        )
+
+    @classmethod
+    def hold(
+        cls,
+        gate: asyncio.Event,
+        *,
+        path: str = ".*",
+        method: str | None = None,
+        times: int | None = None,
+    ) -> Fault:
+        """Keep the request waiting until `gate` is set (no clock involved)."""
+        return cls(FaultKind.HOLD, path=path, method=method, times=times, gate=gate)
+
+    @classmethod
+    def append(
+        cls,
+        records: list[Any],
+        *,
+        path: str = ".*",
+        method: str | None = None,
+        times: int | None = None,
+    ) -> Fault:
+        """Add records the query did not ask for (a date no window holds)."""
+        return cls(
+            FaultKind.APPEND, path=path, method=method, times=times, body=records
         )
 
     @classmethod

@@ -45,7 +45,7 @@ def _take_faults(state: EmulatorState, method: str, path: str) -> list[Fault]:
         if rule.exhausted:
             state.faults.remove(rule)
         taken.append(rule)
-        if rule.kind is not FaultKind.DELAY:
+        if rule.kind not in {FaultKind.DELAY, FaultKind.HOLD}:
             break
     return taken
 
@@ -63,6 +63,9 @@ def _transform(response: web.Response, fault: Fault) -> web.Response:
     if fault.kind is FaultKind.TRUNCATED_JSON:
         cut = raw[: max(1, len(raw) // 2)]
         return web.Response(body=cut, status=200, content_type="application/json")
+    if fault.kind is FaultKind.APPEND:
+        assert isinstance(fault.body, list)
+        return json_response([*json.loads(raw), *fault.body])
     return json_response(reshape(json.loads(raw), fault.shape))
 
 
@@ -123,6 +126,9 @@ async def _serve(
         outcome.fault = rule.kind.value
         if rule.kind is FaultKind.DELAY:
             await asyncio.sleep(rule.delay)
+        elif rule.kind is FaultKind.HOLD:
+            assert rule.gate is not None
+            await rule.gate.wait()
         else:
             fault = rule
     if fault is not None and fault.kind in {FaultKind.STATUS, FaultKind.HTML}:

@@ -34,7 +34,11 @@ from custom_components.intervals_icu.aggregate import (  # noqa: E402
     aggregate,
     window_start,
 )
-from custom_components.intervals_icu.api import Activity, IntervalsClient  # noqa: E402
+from custom_components.intervals_icu.api import (  # noqa: E402
+    Activity,
+    IntervalsClient,
+    IntervalsResponseError,
+)
 from custom_components.intervals_icu.const import DEFAULT_GROUPS  # noqa: E402
 from custom_components.intervals_icu.coordinator import WellnessAndPlan  # noqa: E402
 from custom_components.intervals_icu.sync import RECENT_DAYS, ActivityCache  # noqa: E402
@@ -256,6 +260,9 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
             row("naive recipe, hourly", m, "3 groups x whole year x all fields")
             extra["naive_bytes"] = m[1]
 
+    extra["writes_per_day"], extra["changed_updates"] = await day_of_writes(
+        athlete, state, restored, now, size
+    )
     activities = list(restored.activities.values())
     runs = 20
     cpu = time.thread_time()
@@ -265,6 +272,89 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
     extra["activities"] = len(activities)
     extra["memory"], extra["disk"] = cache_sizes(restored)
     return rows, extra
+
+
+async def day_of_writes(
+    athlete: Any, state: EmulatorState, cache: ActivityCache, now: datetime, size: int
+) -> tuple[int, int]:
+    """A day of 24 hourly updates and a reconcile: how many change the cache.
+
+    The store writes after an update only when the cache changed (the cache
+    counts its changes), so these are the day's writes; each writes the
+    whole cache. New activities arrive at the athlete's daily rate.
+    """
+    zone = ZoneInfo(ZONE)
+    today = now.astimezone(zone).date()
+    per_day = max(1, round(size / 365))
+    writes = 0
+    with EmulatorThread(state) as url:
+        async with aiohttp.ClientSession() as session:
+            client = IntervalsClient(session, KEY, base_url=url)
+            for hour in range(25):
+                if hour * per_day // 24 != (hour + 1) * per_day // 24:
+                    athlete.add_activity(
+                        start_local=now.astimezone(zone).replace(tzinfo=None)
+                        - timedelta(minutes=hour + 1),
+                        activity_type="Ride",
+                        distance=20000.0,
+                    )
+                if hour == 24:
+                    cache.reconciled_on = today - timedelta(days=1)
+                before = cache.revision
+                await integration_update(client, cache, today, athlete=False)
+                writes += cache.revision != before
+    return writes, 25
+
+
+def peak_memory_mib(payload: bytes) -> tuple[float, str]:
+    """Peak memory of decoding and parsing one response body, and the outcome."""
+    from custom_components.intervals_icu.api.client import (  # noqa: PLC0415
+        decode_json,
+    )
+    from custom_components.intervals_icu.api.models import parse_list  # noqa: PLC0415
+
+    tracemalloc.start()
+    try:
+        parsed = parse_list(decode_json(payload), Activity.from_json, "activities")
+        outcome = f"{len(parsed):,} activities"
+    except IntervalsResponseError:
+        outcome = "refused"
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20, outcome
+
+
+def memory_table() -> None:
+    """What the largest bodies cost: refused cheaply, or parsed within bounds."""
+    empty = b"[" + b"{}," * (32 * 2**20 // 3 - 1) + b"{}]"
+    year = json.dumps(
+        [
+            {
+                "id": f"i{n}",
+                "start_date_local": "2026-06-01T08:00:00",
+                "start_date": "2026-06-01T06:00:00Z",
+                "type": "Ride",
+                "name": "Morning Ride",
+                "distance": 42000.5,
+                "moving_time": 5400,
+                "elapsed_time": 5600,
+                "total_elevation_gain": 320.0,
+                "icu_training_load": 80,
+                "average_heartrate": 140,
+                "icu_average_watts": 210,
+                "source": "GARMIN_CONNECT",
+            }
+            for n in range(20_000)
+        ]
+    ).encode()
+    print("\n| response body | bytes | peak memory beyond the body | outcome |")
+    print("|---|---:|---:|---|")
+    for name, body in (
+        ("32 MB of `[{},{},…]`", empty),
+        ("a year of 20,000 activities", year),
+    ):
+        peak, outcome = peak_memory_mib(body)
+        print(f"| {name} | {len(body):,} | {peak:.1f} MiB | {outcome} |")
 
 
 def main() -> None:
@@ -298,6 +388,19 @@ def main() -> None:
             f"{e['disk'] / 1e6:.2f} MB | {e['aggregate_cpu_ms']:.1f} | "
             f"{e['naive_bytes'] / max(1, e['hourly_bytes']):,.0f}x |"
         )
+    print(
+        "\n| activities/yr | new per day | cache writes per day "
+        "| written per day | writing every update |"
+    )
+    print("|---:|---:|---:|---:|---:|")
+    for size, e in summaries:
+        print(
+            f"| {size:,} | {max(1, round(size / 365))} | "
+            f"{int(e['writes_per_day'])} of {int(e['changed_updates'])} updates | "
+            f"{e['writes_per_day'] * e['disk'] / 1e6:.1f} MB | "
+            f"{e['changed_updates'] * e['disk'] / 1e6:.1f} MB |"
+        )
+    memory_table()
 
 
 if __name__ == "__main__":

@@ -315,6 +315,63 @@ async def test_user_unsafe_url(
     await _assert_error_then_recover(hass, emulator, result, typed, errors)
 
 
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "http://user:pw@127.0.0.1:{port}",
+        "http://user@127.0.0.1:{port}",
+        "http://127.0.0.1:{port}?x=1",
+        "http://127.0.0.1:{port}/?",
+        "http://127.0.0.1:{port}#top",
+        "http://127.0.0.1:{port}/a b",
+        "http://127.0.0.1:{port}/\x00",
+        "http://127.0.0.1:{port}/\nsomething",
+        "   ",
+        "http://[::1",
+    ],
+)
+async def test_user_url_with_credentials_query_or_fragment_is_refused(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    caplog: pytest.LogCaptureFixture,
+    shape: str,
+) -> None:
+    """Credentials beside the key, or a query in every activity link: refused."""
+    url = shape.format(port=emulator.port)
+    result = await _submit(hass, await _start(hass), url)
+
+    assert len(emulator.state.log) == 0
+    assert "Traceback" not in caplog.text
+    await _assert_error_then_recover(
+        hass, emulator, result, {CONF_URL: url}, {CONF_URL: "invalid_url"}
+    )
+
+
+@pytest.mark.parametrize(
+    "shape", [" http://127.0.0.1:{port}", "http://127.0.0.1:{port}/\n", "\t{url}/ "]
+)
+async def test_user_url_is_stored_trimmed(
+    hass: HomeAssistant, emulator: EmulatorServer, shape: str
+) -> None:
+    """A pasted space, line end or slash is not part of the server's address."""
+    url = shape.format(port=emulator.port, url=emulator.url)
+    result = await _submit(hass, await _start(hass), url)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_URL] == emulator.url
+
+
+async def test_user_https_server_is_tried(
+    hass: HomeAssistant, emulator: EmulatorServer
+) -> None:
+    """https:// to any host is accepted; a server without TLS cannot be reached."""
+    result = await _submit(
+        hass, await _start(hass), f"https://127.0.0.1:{emulator.port}"
+    )
+
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
 async def test_user_server_not_listening(
     hass: HomeAssistant, emulator: EmulatorServer
 ) -> None:
@@ -526,6 +583,25 @@ async def test_reconfigure_new_key(
     }
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data is not before
+
+
+async def test_reconfigure_url_with_credentials_is_refused(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+) -> None:
+    entry = setup_integration
+    result = await entry.start_reconfigure_flow(hass)
+    emulator.state.log.clear()
+    typed = f"http://user:pw@127.0.0.1:{emulator.port}"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: API_KEY, CONF_URL: typed}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_URL: "invalid_url"}
+    assert get_schema_suggested_value(result["data_schema"].schema, CONF_URL) == typed
+    assert len(emulator.state.log) == 0
+    assert entry.data[CONF_URL] == emulator.url
 
 
 async def test_reconfigure_url(

@@ -200,10 +200,6 @@ def _dumps(value: Any) -> str:
         b'{"a":' * 50_000,
         b"NaN",
         b"[1e400]",
-        b'[{"id": "a", "start_date_local": "2026-06-15T08:00:00", "distance": 1'
-        + b"0" * 400
-        + b"}]",
-        b'[{"id": "a", "start_date_local": "2026-06-15T08:00:00", "distance": NaN}]',
         b'[{"id": true, "start_date_local": "2026-06-15T08:00:00"}]',
         b'[{"id": "a", "start_date_local": "yesterday"}]',
         b'{"data": []}',
@@ -221,6 +217,30 @@ async def test_bodies_through_the_client(
     )
     with pytest.raises(IntervalsResponseError):
         await client.get_activities("i123456", NOW.date(), NOW.date())
+
+
+@pytest.mark.parametrize(
+    "distance", [b"1" + b"0" * 400, b"NaN", b"Infinity", b"1e308", b"-5"]
+)
+async def test_impossible_number_is_one_unknown_field(
+    hass: HomeAssistant, emulator: EmulatorServer, distance: bytes
+) -> None:
+    """Beyond any float or human effort: that field is unknown, and counted."""
+    body = (
+        b'[{"id": "a", "start_date_local": "2026-06-15T08:00:00", "distance": '
+        + distance
+        + b', "moving_time": 3600}]'
+    )
+    emulator.state.add_fault(
+        Fault.http_status(200, body=body, content_type="application/json")
+    )
+    client = IntervalsClient(
+        async_get_clientsession(hass), API_KEY, base_url=emulator.url
+    )
+    [activity] = await client.get_activities("i123456", NOW.date(), NOW.date())
+    assert activity.distance is None
+    assert activity.moving_time == 3600
+    assert client.stats.dropped == {"distance": 1}
 
 
 # The cache on disk ---------------------------------------------------------------

@@ -44,12 +44,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -
     """Unload the entities, and write the cache now so a reload starts from it."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        coordinator = entry.runtime_data
-        await coordinator.store.async_save(coordinator.cache)
+        await entry.runtime_data.async_close()
     return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> None:
-    """Delete the entry's activity cache and repair issues with it."""
+    """Delete the entry's activity cache (every copy) and its repair issues."""
     await CacheStore(hass, entry.entry_id).async_remove()
     async_delete_issues(hass, entry.entry_id)

@@ -43,15 +43,34 @@ _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
-def _safe_url(url: str) -> bool:
-    """HTTPS, or plain HTTP only on this machine: the key must not travel in clear."""
+def server_url(url: str) -> str | None:
+    """The server's base URL as stored, or None where no key may be sent.
+
+    HTTPS, or plain HTTP only on this machine: the key must not travel in
+    clear. Spaces and line ends around it (from a paste) go; credentials, a
+    query or a fragment have no place in a base URL (they would end up in
+    every activity's link, or beside the key) and are refused.
+    """
+    url = url.strip()
+    if not url or not url.isprintable() or " " in url:
+        return None
     try:
         parsed = URL(url)
     except ValueError:
-        return False
-    if parsed.scheme == "https" and parsed.host:
-        return True
-    return parsed.scheme == "http" and parsed.host in _LOOPBACK
+        return None
+    if (
+        parsed.user is not None
+        or parsed.password is not None
+        or "?" in url
+        or "#" in url
+    ):
+        return None
+    if not (
+        (parsed.scheme == "https" and parsed.host)
+        or (parsed.scheme == "http" and parsed.host in _LOOPBACK)
+    ):
+        return None
+    return str(parsed).rstrip("/")
 
 
 class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -71,11 +90,10 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> tuple[Athlete | None, dict[str, str]]:
         """Fetch the athlete with this key; return it or the errors per field.
 
-        `existing`: the athlete is an entry's, so it exists; a 404 then means
-        the server is not Intervals.icu.
+        `url` is the server URL as `server_url` made it. `existing`: the
+        athlete is an entry's, so it exists; a 404 then means the server is
+        not Intervals.icu.
         """
-        if not _safe_url(url):
-            return None, {CONF_URL: "invalid_url"}
         try:
             athlete_id = normalize_athlete_id(athlete_id)
         except IntervalsInvalidAthleteIdError:
@@ -122,10 +140,14 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Add an athlete: the key, and whose data (empty for the key's owner)."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            url = user_input.get(CONF_URL, DEFAULT_URL)
-            athlete, errors = await self._validate(
-                user_input[CONF_API_KEY], user_input.get(CONF_ATHLETE_ID, ""), url
-            )
+            url = server_url(user_input.get(CONF_URL, DEFAULT_URL))
+            athlete: Athlete | None = None
+            if url is None:
+                errors = {CONF_URL: "invalid_url"}
+            else:
+                athlete, errors = await self._validate(
+                    user_input[CONF_API_KEY], user_input.get(CONF_ATHLETE_ID, ""), url
+                )
             if athlete is not None:
                 await self.async_set_unique_id(athlete.id)
                 self._abort_if_unique_id_configured()
@@ -171,13 +193,17 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
-            url = user_input.get(CONF_URL, entry.data[CONF_URL])
-            athlete, errors = await self._validate(
-                user_input[CONF_API_KEY],
-                entry.data[CONF_ATHLETE_ID],
-                url,
-                existing=True,
-            )
+            url = server_url(user_input.get(CONF_URL, entry.data[CONF_URL]))
+            athlete: Athlete | None = None
+            if url is None:
+                errors = {CONF_URL: "invalid_url"}
+            else:
+                athlete, errors = await self._validate(
+                    user_input[CONF_API_KEY],
+                    entry.data[CONF_ATHLETE_ID],
+                    url,
+                    existing=True,
+                )
             if CONF_ATHLETE_ID in errors:
                 # The new key cannot see the athlete this entry is about.
                 return self.async_abort(reason="wrong_athlete")

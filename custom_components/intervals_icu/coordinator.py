@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import override
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -87,8 +89,6 @@ class IntervalsData:
     activities_ytd: int
     """Activities this year, Strava stubs included."""
     strava_stubs_ytd: int
-    new_activities: tuple[Activity, ...] = field(default=())
-    """Activities that appeared in this update (never on the first load)."""
     now_local: datetime
     """The athlete's wall time when the update ran."""
     events: tuple[Event, ...] = field(default=())
@@ -217,12 +217,39 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._athlete: Athlete | None = None
         self.plan = WellnessAndPlan(client, self.athlete_id)
         self._zone_warned = False
+        self._dropped_logged: set[str] = set()
         self._unsub_midnight: CALLBACK_TYPE | None = None
+        self._closed = False
 
     @override
     async def _async_setup(self) -> None:
         """Load the cache, so a restart does not download the year again."""
         self.cache = await self.store.async_load(self.athlete_id)
+
+    @override
+    async def async_request_refresh(self) -> None:
+        """Refresh soon, in a task of the entry: unloading it cancels the refresh.
+
+        An action's refresh would otherwise run on in the action's task after
+        the entry is removed, and write its cache and repair issues back.
+        """
+        task = self.config_entry.async_create_background_task(
+            self.hass, super().async_request_refresh(), f"{DOMAIN} requested refresh"
+        )
+        await asyncio.wait([task])
+
+    async def async_close(self) -> None:
+        """The entry unloads: write the cache now, and nothing more, ever."""
+        self._closed = True
+        self._cancel_midnight()
+        await self.store.async_close(self.cache)
+
+    def take_unannounced(self) -> tuple[Activity, ...]:
+        """The new activities not announced yet; from now on, they are."""
+        found = self.cache.take_unannounced()
+        if found:
+            self.store.async_schedule_save(self.cache)
+        return found
 
     @override
     async def _async_update_data(self) -> IntervalsData:
@@ -246,6 +273,10 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 translation_domain=DOMAIN,
                 translation_key=error_key(err),
             ) from err
+        if self._closed:
+            # Unloaded meanwhile: no issue, timer or write may outlive the entry.
+            return data
+        self._log_dropped()
         issues.async_update_succeeded(
             self.hass,
             self.config_entry,
@@ -261,8 +292,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         Without it, on 1 January (or a Monday, or the 1st) the totals would
         show the old period until the next hourly update.
         """
-        if self._unsub_midnight is not None:
-            self._unsub_midnight()
+        self._cancel_midnight()
         tomorrow = data.today + timedelta(days=1)
         midnight = datetime.combine(tomorrow, time.min, tzinfo=data.zone)
         self._unsub_midnight = async_track_point_in_utc_time(
@@ -278,13 +308,28 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             self.hass, self.async_request_refresh(), f"{DOMAIN} midnight refresh"
         )
 
-    @override
-    async def async_shutdown(self) -> None:
-        """Also forget the midnight update."""
+    def _cancel_midnight(self) -> None:
         if self._unsub_midnight is not None:
             self._unsub_midnight()
             self._unsub_midnight = None
+
+    @override
+    async def async_shutdown(self) -> None:
+        """Also forget the midnight update."""
+        self._closed = True
+        self._cancel_midnight()
         await super().async_shutdown()
+
+    def _log_dropped(self) -> None:
+        """Say once per field that the service sent values beyond human effort."""
+        fields = sorted(set(self.client.stats.dropped) - self._dropped_logged)
+        if fields:
+            self._dropped_logged.update(fields)
+            LOGGER.warning(
+                "Intervals.icu sent values no activity can have (%s); "
+                "they are left out as unknown (diagnostics count them)",
+                ", ".join(fields),
+            )
 
     def _zone(self, athlete: Athlete) -> ZoneInfo:
         try:
@@ -323,15 +368,20 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         wellness, events = await self.plan.async_read(today)
         # The cache changes last: if anything before failed, the activities
         # that appeared are still new on the next try, and their events fire.
-        new = await self.cache.async_sync(fetch, today, start)
+        await self.cache.async_sync(fetch, today, start)
         self.store.async_schedule_save(self.cache)
-        return self._snapshot(
-            athlete=self._athlete,
-            zone=zone,
-            now=now,
-            wellness=wellness,
-            events=events,
-            new=new,
+        # Totals of tens of thousands of activities: in a worker thread, over
+        # a copy taken here, so that the event loop never waits for them.
+        return await self.hass.async_add_executor_job(
+            partial(
+                self._snapshot,
+                athlete=self._athlete,
+                zone=zone,
+                now=now,
+                wellness=wellness,
+                events=events,
+                activities=tuple(self.cache.activities.values()),
+            )
         )
 
     def _snapshot(
@@ -342,10 +392,9 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         now: datetime,
         wellness: list[Wellness],
         events: list[Event],
-        new: tuple[Activity, ...],
+        activities: Sequence[Activity],
     ) -> IntervalsData:
         today = now.date()
-        activities = self.cache.activities.values()
         starts = period_starts(today)
         year_start = datetime.combine(starts[Period.YEAR], datetime.min.time())
         end = datetime.combine(today, datetime.max.time())
@@ -367,7 +416,6 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 1 for a in activities if year_start <= a.start_local <= end
             ),
             strava_stubs_ytd=count_stubs(activities, starts[Period.YEAR]),
-            new_activities=new,
             now_local=now,
             groups=self.groups,
             base_url=self.base_url,

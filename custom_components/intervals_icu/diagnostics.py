@@ -86,6 +86,8 @@ async def async_get_config_entry_diagnostics(
             "sent": coordinator.client.stats.requests,
             "failed": coordinator.client.stats.failures,
             "bytes_received": coordinator.client.stats.bytes_received,
+            # Values beyond any human effort, left out as unknown, by field.
+            "dropped_values": dict(sorted(coordinator.client.stats.dropped.items())),
         },
         "last_update": {
             "success": coordinator.last_update_success,

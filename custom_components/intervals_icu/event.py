@@ -8,7 +8,7 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, IntervalsData
+from .coordinator import IntervalsConfigEntry
 from .entity import IntervalsEntity
 
 # Reads only the coordinator's snapshot.
@@ -35,36 +35,36 @@ async def async_setup_entry(
 
 
 class IntervalsNewActivityEvent(IntervalsEntity, EventEntity):
-    """Fires `new_activity` once for each activity an update found new."""
+    """Fires `new_activity` once for each activity an update found new.
 
-    def __init__(
-        self,
-        coordinator: IntervalsCoordinator,
-        entity_description: EventEntityDescription,
-    ) -> None:
-        """Remember the snapshot already seen: the first load is not news."""
-        super().__init__(coordinator, entity_description)
-        self._seen: IntervalsData | None = coordinator.data
+    What is still to announce is kept with the cache, on disk: the update of
+    a setup (after a reload or restart) finds news before this entity exists,
+    and an activity is news once, whatever reloads in between.
+    """
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Announce what the update of the setup found."""
+        await super().async_added_to_hass()
+        self._announce()
 
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
-        """Fire for the new activities of a snapshot not seen before."""
-        data = self.coordinator.data
-        # Listeners are also called after a failed update, with the old
-        # snapshot: its activities were news once, not twice.
-        if data is not self._seen:
-            self._seen = data
-            for activity in data.new_activities:
-                self._trigger_event(
-                    NEW_ACTIVITY,
-                    {
-                        **activity.as_dict(),
-                        "start": activity.start_local.replace(
-                            tzinfo=data.zone
-                        ).isoformat(),
-                        "url": data.activity_url(activity.id),
-                    },
-                )
-                self.async_write_ha_state()
+        """Announce what this update found."""
+        self._announce()
         super()._handle_coordinator_update()
+
+    @callback
+    def _announce(self) -> None:
+        data = self.coordinator.data
+        for activity in self.coordinator.take_unannounced():
+            self._trigger_event(
+                NEW_ACTIVITY,
+                {
+                    **activity.as_dict(),
+                    "start": activity.start(data.zone).isoformat(),
+                    "url": data.activity_url(activity.id),
+                },
+            )
+            self.async_write_ha_state()

@@ -558,7 +558,7 @@ POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
 
 def _last_activity_start(data: IntervalsData) -> datetime | None:
     activity = data.last_activity
-    return None if activity is None else activity.start_local.replace(tzinfo=data.zone)
+    return None if activity is None else activity.start(data.zone)
 
 
 def _last_activity_attributes(data: IntervalsData) -> dict[str, Any] | None:

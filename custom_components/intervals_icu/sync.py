@@ -10,21 +10,39 @@ persisted in a Home Assistant `Store`, so a restart needs no download of the yea
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+import glob
 import json
 import math
+from pathlib import Path
 from typing import Any, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
+from homeassistant.util.json import json_loads
 
 from .api import ACTIVITY_FIELDS, TOTALS_FIELDS, Activity
+from .api.models import (
+    DISTANCE,
+    DURATION,
+    ELEVATION,
+    HEART_RATE,
+    LOAD,
+    MAX_OFFSET,
+    POWER,
+    Bound,
+    clean_text,
+    plausible_time,
+)
 from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1
-STORAGE_MINOR_VERSION = 1
+# 1.2 added the UTC start and what is still to be announced; 1.1 reads as is.
+STORAGE_MINOR_VERSION = 2
 SAVE_DELAY = 30
 # Days before today that an hourly update asks for: late uploads and edits of
 # the last days land here; older changes wait for the daily reconcile.
@@ -51,45 +69,77 @@ _COLUMNS = (
     "average_watts",
     "source",
     "is_stub",
+    "start_utc",
 )
+# The columns of a 1.1 cache: the same, without the UTC start.
+_COLUMNS_1_1 = _COLUMNS[:-1]
+_TEXTS = ("id", "type", "name", "source")
+# What a cached number may be; anything else was stored by an older version
+# that took the service's word for it, and is unknown now.
+_NUMBERS: dict[str, Bound] = {
+    "distance": DISTANCE,
+    "moving_time": DURATION,
+    "elapsed_time": DURATION,
+    "elevation_gain": ELEVATION,
+    "training_load": LOAD,
+    "average_heartrate": HEART_RATE,
+    "average_watts": POWER,
+}
 
 
 def _row(activity: Activity) -> list[Any]:
     row: list[Any] = [getattr(activity, column) for column in _COLUMNS]
     row[1] = activity.start_local.isoformat()
+    row[-1] = None if activity.start_utc is None else activity.start_utc.isoformat()
     return row
 
 
-def _activity(row: Any) -> Activity:
-    if not isinstance(row, list) or len(row) != len(_COLUMNS):
+def _activity(row: Any, columns: tuple[str, ...] = _COLUMNS) -> Activity | None:
+    """One cached activity, cleaned like a fetched one; None if its date is absurd."""
+    if not isinstance(row, list) or len(row) != len(columns):
         raise TypeError("cached activity has the wrong shape")
-    values = dict(zip(_COLUMNS, row, strict=True))
-    values["start_local"] = datetime.fromisoformat(values["start_local"])
-    if values["start_local"].tzinfo is not None:
+    values = dict(zip(columns, row, strict=True))
+    start = datetime.fromisoformat(values["start_local"])
+    if start.tzinfo is not None:
         # Local wall times carry no zone; one with a zone cannot be compared.
         raise ValueError("cached start has a time zone")
+    if not plausible_time(start):
+        return None
+    values["start_local"] = start
+    values["start_utc"] = _utc(values.get("start_utc"), start)
+    for text in _TEXTS:
+        values[text] = _text(values[text])
+    for column, bound in _NUMBERS.items():
+        values[column] = _number(values[column], bound)
     activity = Activity(**values)
-    if not isinstance(activity.id, str) or not isinstance(activity.is_stub, bool):
+    if not activity.id or not isinstance(activity.is_stub, bool):
         raise TypeError("cached activity has the wrong types")
-    for text in (activity.type, activity.name, activity.source):
-        if text is not None and not isinstance(text, str):
-            raise TypeError("cached text is not a string")
-    for number in (
-        activity.distance,
-        activity.moving_time,
-        activity.elapsed_time,
-        activity.elevation_gain,
-        activity.training_load,
-        activity.average_heartrate,
-        activity.average_watts,
-    ):
-        if number is not None and (
-            isinstance(number, bool)
-            or not isinstance(number, int | float)
-            or not math.isfinite(number)
-        ):
-            raise TypeError("cached number is not a number")
     return activity
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("cached text is not a string")
+    return clean_text(value)
+
+
+def _number(value: Any, bound: Bound) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("cached number is not a number")
+    return float(value) if math.isfinite(value) and bound.admits(value) else None
+
+
+def _utc(value: Any, start: datetime) -> datetime | None:
+    if value is None:
+        return None
+    utc = datetime.fromisoformat(value)
+    if utc.tzinfo is None or abs(utc.replace(tzinfo=None) - start) > MAX_OFFSET:
+        raise ValueError("cached UTC start is not one")
+    return utc.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +149,74 @@ class MergeResult:
     added: tuple[Activity, ...] = ()
     changed: int = 0
     removed: int = 0
+
+
+def _merged(
+    old: Mapping[str, Activity],
+    fetched: Iterable[Activity],
+    covered: Callable[[Activity], bool],
+    *,
+    reduced: bool = False,
+) -> tuple[dict[str, Activity], MergeResult]:
+    """The cache after a fetch: what it lacks in what it covered was deleted.
+
+    A `reduced` fetch (TOTALS_FIELDS) leaves cached activities what it does
+    not carry: their name, heart rate, power and source.
+    """
+    incoming: dict[str, Activity] = {}
+    for activity in fetched:
+        # A duplicated id in one response is one activity; the last wins.
+        previous = old.get(activity.id)
+        incoming[activity.id] = (
+            previous.with_totals_of(activity)
+            if reduced and previous is not None
+            else activity
+        )
+    added: list[Activity] = []
+    changed = 0
+    for key, activity in incoming.items():
+        previous = old.get(key)
+        if previous is None:
+            added.append(activity)
+        elif previous != activity:
+            changed += 1
+    merged = {
+        key: activity
+        for key, activity in old.items()
+        if key in incoming or not covered(activity)
+    }
+    removed = len(old) - len(merged)
+    merged.update(incoming)
+    return merged, MergeResult(tuple(added), changed, removed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """What a save writes, taken in the event loop, serialized in a worker."""
+
+    athlete_id: str
+    window_start: date | None
+    reconciled_on: date | None
+    activities: tuple[Activity, ...]
+    unannounced: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "athlete_id": self.athlete_id,
+            "window_start": self.window_start.isoformat()
+            if self.window_start
+            else None,
+            "reconciled_on": self.reconciled_on.isoformat()
+            if self.reconciled_on
+            else None,
+            "columns": list(_COLUMNS),
+            # One compact string: Home Assistant indents stored JSON, which
+            # would add a line and its indent per value of every activity.
+            "activities": json.dumps(
+                [_row(a) for a in self.activities], separators=(",", ":")
+            ),
+            "unannounced": list(self.unannounced),
+        }
 
 
 @dataclass(slots=True)
@@ -111,6 +229,10 @@ class ActivityCache:
     reconciled_on: date | None = None
     """Athlete-local day of the last full reconcile."""
     activities: dict[str, Activity] = field(default_factory=dict)
+    unannounced: list[str] = field(default_factory=list)
+    """Ids of activities that newly appeared and were not announced yet."""
+    revision: int = 0
+    """Counts the changes, so that a save that would change nothing is skipped."""
 
     def needs_reconcile(self, today: date, start: date) -> bool:
         """A full fetch is due once a day, and whenever the window moved back."""
@@ -150,14 +272,17 @@ class ActivityCache:
 
         Activities already cached keep what such a fetch does not carry.
         """
-        result = self._merge(fetched, lambda _: True, reduced=True)
-        self.window_start = start
-        self.reconciled_on = today
+        result = self._apply(
+            *_merged(self.activities, fetched, lambda _: True, reduced=True)
+        )
+        self._reconciled(start, today)
         return result
 
     def merge_recent(self, since: datetime, fetched: Iterable[Activity]) -> MergeResult:
         """Merge a fetch of [since, now]: what it lacks in that window was deleted."""
-        return self._merge(fetched, lambda a: a.start_local >= since)
+        return self._apply(
+            *_merged(self.activities, fetched, lambda a: a.start_local >= since)
+        )
 
     def full_since(self, recent: datetime, end: datetime) -> datetime:
         """Where the read of every field starts: the recent days, or further back.
@@ -184,6 +309,7 @@ class ActivityCache:
         A reconcile when one is due, else only the last RECENT_DAYS days. New
         activities are reported only when they are recent and the cache was
         not empty: the first load and old finds of a reconcile are not news.
+        They are also kept as to be announced (see `take_unannounced`).
         """
         first_load = self.window_start is None
         recent = datetime.combine(today - timedelta(days=RECENT_DAYS), time.min)
@@ -193,7 +319,13 @@ class ActivityCache:
             fetched: list[Activity] = []
             for oldest, newest in self.reconcile_windows(start, today):
                 fetched += await fetch(oldest, newest, TOTALS_FIELDS)
-            added += (a.id for a in self.reconcile(start, today, fetched).added)
+            # Tens of thousands of comparisons: in a worker, on a copy.
+            old = dict(self.activities)
+            merged = await asyncio.get_running_loop().run_in_executor(
+                None, partial(_merged, old, fetched, lambda _: True, reduced=True)
+            )
+            added += (a.id for a in self._apply(*merged).added)
+            self._reconciled(start, today)
         since = self.full_since(recent, end)
         result = self.merge_recent(since, await fetch(since, end, ACTIVITY_FIELDS))
         added += (a.id for a in result.added)
@@ -202,78 +334,90 @@ class ActivityCache:
             fetched = await fetch(
                 earlier, since - timedelta(seconds=1), ACTIVITY_FIELDS
             )
-            result = self._merge(fetched, _starts_within(earlier, since))
+            result = self._apply(
+                *_merged(self.activities, fetched, _starts_within(earlier, since))
+            )
             added += (a.id for a in result.added)
             since = earlier
-        if first_load:
-            return ()
-        # As read in full: one that the reconcile found is news with its name.
-        found = (self.activities.get(key) for key in dict.fromkeys(added))
-        return tuple(
+        kept = [
+            key
+            for key in self.unannounced
+            if key in self.activities and self.activities[key].start_local >= recent
+        ]
+        new: tuple[Activity, ...] = ()
+        if not first_load:
+            # As read in full: one that the reconcile found is news with its name.
+            found = (self.activities.get(key) for key in dict.fromkeys(added))
+            new = tuple(
+                sorted(
+                    (
+                        a
+                        for a in found
+                        if a is not None and a.start_local >= recent and not a.is_stub
+                    ),
+                    key=lambda a: (a.start_local, a.id),
+                )
+            )
+        kept += [a.id for a in new if a.id not in kept]
+        if kept != self.unannounced:
+            self.unannounced = kept
+            self.revision += 1
+        return new
+
+    def take_unannounced(self) -> tuple[Activity, ...]:
+        """The activities still to announce, oldest first; from now on, announced."""
+        found = tuple(
             sorted(
                 (
-                    a
-                    for a in found
-                    if a is not None and a.start_local >= recent and not a.is_stub
+                    self.activities[key]
+                    for key in self.unannounced
+                    if key in self.activities
                 ),
-                key=lambda a: a.start_local,
+                key=lambda a: (a.start_local, a.id),
             )
         )
+        if self.unannounced:
+            self.unannounced = []
+            self.revision += 1
+        return found
 
-    def _merge(
-        self,
-        fetched: Iterable[Activity],
-        covered: Callable[[Activity], bool],
-        *,
-        reduced: bool = False,
-    ) -> MergeResult:
-        incoming: dict[str, Activity] = {}
-        for activity in fetched:
-            # A duplicated id in one response is one activity; the last wins.
-            incoming[activity.id] = activity
-        added: list[Activity] = []
-        changed = 0
-        for key, activity in incoming.items():
-            old = self.activities.get(key)
-            merged = (
-                activity if old is None or not reduced else old.with_totals_of(activity)
-            )
-            if old is None:
-                added.append(merged)
-            elif old != merged:
-                changed += 1
-            self.activities[key] = merged
-        gone = [
-            key
-            for key, activity in self.activities.items()
-            if key not in incoming and covered(activity)
-        ]
-        for key in gone:
-            del self.activities[key]
-        return MergeResult(tuple(added), changed, len(gone))
+    def _apply(self, merged: dict[str, Activity], result: MergeResult) -> MergeResult:
+        if result.added or result.changed or result.removed:
+            self.activities = merged
+            self.revision += 1
+        return result
+
+    def _reconciled(self, start: date, today: date) -> None:
+        if (self.window_start, self.reconciled_on) != (start, today):
+            self.window_start = start
+            self.reconciled_on = today
+            self.revision += 1
+
+    def snapshot(self) -> _Snapshot:
+        """What a save writes, fixed now; cheap enough for the event loop."""
+        return _Snapshot(
+            self.athlete_id,
+            self.window_start,
+            self.reconciled_on,
+            tuple(self.activities.values()),
+            tuple(self.unannounced),
+        )
 
     def as_json(self) -> dict[str, Any]:
         """The persisted form."""
-        return {
-            "athlete_id": self.athlete_id,
-            "window_start": self.window_start.isoformat()
-            if self.window_start
-            else None,
-            "reconciled_on": self.reconciled_on.isoformat()
-            if self.reconciled_on
-            else None,
-            "columns": list(_COLUMNS),
-            # One compact string: Home Assistant indents stored JSON, which
-            # would add a line and its indent per value of every activity.
-            "activities": json.dumps(
-                [_row(a) for a in self.activities.values()], separators=(",", ":")
-            ),
-        }
+        return self.snapshot().as_json()
 
     @classmethod
     def from_json(cls, data: Any) -> ActivityCache:
         """Rebuild the cache; raise TypeError/ValueError/KeyError on anything odd."""
-        if not isinstance(data, dict) or data.get("columns") != list(_COLUMNS):
+        if not isinstance(data, dict):
+            raise TypeError("cache has the wrong shape")
+        columns: tuple[str, ...]
+        if data.get("columns") == list(_COLUMNS):
+            columns = _COLUMNS
+        elif data.get("columns") == list(_COLUMNS_1_1):
+            columns = _COLUMNS_1_1
+        else:
             raise TypeError("cache has the wrong shape")
         athlete_id = data["athlete_id"]
         if not isinstance(athlete_id, str):
@@ -284,12 +428,20 @@ class ActivityCache:
         rows = json.loads(encoded)
         if not isinstance(rows, list):
             raise TypeError("cache without activities")
-        activities = (_activity(row) for row in rows)
+        activities = {
+            a.id: a for row in rows if (a := _activity(row, columns)) is not None
+        }
+        unannounced = data.get("unannounced", [])
+        if not isinstance(unannounced, list) or not all(
+            isinstance(key, str) for key in unannounced
+        ):
+            raise TypeError("cache with a wrong announcement list")
         return cls(
             athlete_id=athlete_id,
             window_start=_opt_date(data["window_start"]),
             reconciled_on=_opt_date(data["reconciled_on"]),
-            activities={a.id: a for a in activities},
+            activities=activities,
+            unannounced=[clean_text(key) for key in unannounced],
         )
 
 
@@ -301,8 +453,44 @@ def _opt_date(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
+class _UnreadableError(Exception):
+    """The cache file is damaged or of a format this version cannot read."""
+
+
 class _VersionedStore(Store[dict[str, Any]]):
-    """The cache's Store; a future format migrates here instead of refetching."""
+    """The cache's Store: reads its own file, so damage is a rebuild, not a repair.
+
+    Home Assistant's Store treats a file it cannot decode as corrupt storage:
+    a critical repair issue ("restore from backup"), two error lines and a
+    `.corrupt.<time>` copy of the athlete's activities that nothing deletes.
+    A cache is rebuilt from the service instead.
+    """
+
+    @override
+    async def _async_load_data(self) -> dict[str, Any] | None:
+        if self._data is not None:
+            # A write still pending (or the tests' in-memory storage).
+            pending: dict[str, Any] | None = await super()._async_load_data()  # type: ignore[no-untyped-call]
+            return pending
+        return await self.hass.async_add_executor_job(self._read)
+
+    def _read(self) -> dict[str, Any] | None:
+        """The stored data, decoded in a worker thread; None if there is none."""
+        try:
+            raw = Path(self.path).read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            stored = json_loads(raw)
+        except ValueError as err:
+            raise _UnreadableError("not JSON") from err
+        if (
+            not isinstance(stored, dict)
+            or stored.get("version") != self.version
+            or not isinstance(data := stored.get("data"), dict)
+        ):
+            raise _UnreadableError("unknown format")
+        return data
 
     @override
     async def _async_migrate_func(
@@ -311,22 +499,35 @@ class _VersionedStore(Store[dict[str, Any]]):
         old_minor_version: int,
         old_data: dict[str, Any],
     ) -> dict[str, Any]:
-        # Version 1 is the first format; an unknown one is dropped and rebuilt.
-        return {}
+        # Minor versions read as they are; another major one is rebuilt.
+        return old_data if old_major_version == STORAGE_VERSION else {}
 
 
 class CacheStore:
-    """Loads and saves one entry's activity cache."""
+    """Loads and saves one entry's activity cache.
+
+    Writes happen only when the cache changed, are serialized in a worker
+    thread, and stop for good once the entry unloads: a refresh that ends
+    after that cannot write a removed entry's file back, nor overwrite the
+    file of the entry's next load.
+    """
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Keep the cache in `.storage/intervals_icu.<entry_id>`."""
+        self._hass = hass
         self._store = _VersionedStore(
             hass,
             STORAGE_VERSION,
             f"{DOMAIN}.{entry_id}",
             minor_version=STORAGE_MINOR_VERSION,
             private=True,
+            atomic_writes=True,
+            serialize_in_event_loop=False,
         )
+        self._revision: int | None = None
+        """The cache revision last written or handed to the Store."""
+        self._pending: _Snapshot | None = None
+        self._closed = False
 
     @property
     def path(self) -> str:
@@ -343,7 +544,10 @@ class CacheStore:
         if not data:
             return ActivityCache(athlete_id)
         try:
-            cache = ActivityCache.from_json(data)
+            # Tens of thousands of activities: decoded in a worker thread.
+            cache = await self._hass.async_add_executor_job(
+                ActivityCache.from_json, data
+            )
         # OverflowError: an integer beyond any float; RecursionError: nesting.
         except TypeError, ValueError, KeyError, OverflowError, RecursionError:
             LOGGER.warning("The activity cache is damaged; rebuilding it")
@@ -353,16 +557,46 @@ class CacheStore:
                 "The activity cache belongs to another athlete; rebuilding it"
             )
             return ActivityCache(athlete_id)
+        self._revision = cache.revision
         return cache
 
     def async_schedule_save(self, cache: ActivityCache) -> None:
-        """Write soon; a burst of changes becomes one write."""
-        self._store.async_delay_save(cache.as_json, SAVE_DELAY)
+        """Write soon if the cache changed; a burst of changes becomes one write."""
+        if self._closed or cache.revision == self._revision:
+            return
+        self._revision = cache.revision
+        self._pending = snapshot = cache.snapshot()
 
-    async def async_save(self, cache: ActivityCache) -> None:
-        """Write now, replacing any pending delayed write."""
-        await self._store.async_save(cache.as_json())
+        def payload() -> dict[str, Any]:
+            # Called by the Store in a worker thread when it writes.
+            self._pending = None
+            return snapshot.as_json()
+
+        self._store.async_delay_save(payload, SAVE_DELAY)
+
+    async def async_close(self, cache: ActivityCache) -> None:
+        """Write what changed now, then never again."""
+        if self._closed:
+            return
+        if cache.revision != self._revision:
+            self._pending = cache.snapshot()
+        self._closed = True
+        if (snapshot := self._pending) is None:
+            return
+        self._pending = None
+        data = await self._hass.async_add_executor_job(snapshot.as_json)
+        await self._store.async_save(data)
 
     async def async_remove(self) -> None:
-        """Delete the cache file."""
+        """Delete the cache file, and any copy of it left beside it."""
+        self._closed = True
+        self._pending = None
         await self._store.async_remove()
+        await self._hass.async_add_executor_job(_remove_copies, self.path)
+
+
+def _remove_copies(path: str) -> None:
+    """Copies an older version let Home Assistant keep (`<path>.corrupt.<time>`)."""
+    cache = Path(path)
+    for copy in cache.parent.glob(f"{glob.escape(cache.name)}.corrupt.*"):
+        copy.unlink(missing_ok=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 import json
 import math
 import re
 import socket
-from typing import Any
+from typing import Any, overload
 
 import aiohttp
 from yarl import URL
@@ -31,6 +33,7 @@ from .models import (
     WELLNESS_FIELDS,
     Activity,
     Athlete,
+    Dropped,
     Event,
     Wellness,
     WellnessUpdate,
@@ -42,6 +45,13 @@ DEFAULT_TIMEOUT = 30.0
 # A year of 20,000 activities with `fields=` limited is about 4 MB; anything
 # far beyond that is not an answer we asked for and is not read into memory.
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+# Bytes limit the body, not what it expands to: 32 MB of `[{},{},…]` is ten
+# million objects, most of a gigabyte. Every JSON value after the first in a
+# container follows a comma, so commas and openings bound the values (text
+# with commas only overcounts). A year of 20,000 activities is ~260,000.
+MAX_RESPONSE_ITEMS = 600_000
+# Above this, decoding and parsing run in a worker thread, not the event loop.
+INLINE_BYTES = 64 * 1024
 SELF = "0"
 
 # `0` means the key's owner; real ids are `i123456` or a plain number.
@@ -88,8 +98,11 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def decode_json(payload: bytes) -> Any:
+def decode_json(payload: bytes | bytearray, max_items: int = MAX_RESPONSE_ITEMS) -> Any:
     """Parse a response body; anything that is not JSON is an invalid response."""
+    # Counted before decoding, at C speed: refused, it has cost its bytes only.
+    if payload.count(b",") + payload.count(b"[") + payload.count(b"{") > max_items:
+        raise IntervalsResponseError("response has too many items")
     try:
         return json.loads(payload)
     # Deeply nested arrays exhaust the parser's recursion limit.
@@ -97,7 +110,7 @@ def decode_json(payload: bytes) -> Any:
         raise IntervalsResponseError("response is not JSON") from err
 
 
-def _error_text(body: bytes) -> str | None:
+def _error_text(body: bytes | bytearray) -> str | None:
     """The `error` of the service's JSON error body, when there is one."""
     try:
         parsed = decode_json(body)
@@ -115,6 +128,8 @@ class ClientStats:
     requests: int = 0
     failures: int = 0
     bytes_received: int = 0
+    dropped: Dropped = field(default_factory=Counter)
+    """Values beyond any human effort, left out as unknown, by field."""
 
 
 class IntervalsClient:
@@ -128,6 +143,7 @@ class IntervalsClient:
         base_url: str = DEFAULT_BASE_URL,
         request_timeout: float | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        max_response_items: int = MAX_RESPONSE_ITEMS,
     ) -> None:
         """Use the given session; the key is only ever put in the auth header."""
         self._session = session
@@ -145,6 +161,7 @@ class IntervalsClient:
             total=DEFAULT_TIMEOUT if request_timeout is None else request_timeout
         )
         self._max_bytes = max_response_bytes
+        self._max_items = max_response_items
         self.stats = ClientStats()
 
     def __repr__(self) -> str:
@@ -153,8 +170,9 @@ class IntervalsClient:
 
     async def get_athlete(self, athlete_id: str = SELF) -> Athlete:
         """Return the athlete; `0` resolves to the key's owner."""
-        data = await self.request("GET", athlete_id, (), {})
-        return Athlete.from_json(data)
+        return await self.request(
+            "GET", athlete_id, (), {}, parse=self._one(Athlete.from_json)
+        )
 
     async def get_activities(
         self,
@@ -171,8 +189,13 @@ class IntervalsClient:
             params["fields"] = ",".join(fields)
         if limit is not None:
             params["limit"] = str(limit)
-        data = await self.request("GET", athlete_id, ("activities",), params)
-        return parse_list(data, Activity.from_json, "activities")
+        return await self.request(
+            "GET",
+            athlete_id,
+            ("activities",),
+            params,
+            parse=self._list(Activity.from_json, "activities"),
+        )
 
     async def get_wellness(
         self, athlete_id: str, oldest: date, newest: date
@@ -183,8 +206,13 @@ class IntervalsClient:
             "newest": _local(newest),
             "fields": ",".join(("id", "sportInfo", *WELLNESS_FIELDS.values())),
         }
-        data = await self.request("GET", athlete_id, ("wellness.json",), params)
-        return parse_list(data, Wellness.from_json, "wellness")
+        return await self.request(
+            "GET",
+            athlete_id,
+            ("wellness.json",),
+            params,
+            parse=self._list(Wellness.from_json, "wellness"),
+        )
 
     async def get_events(
         self,
@@ -198,17 +226,60 @@ class IntervalsClient:
         params = {"oldest": _local(oldest), "newest": _local(newest)}
         if categories:
             params["category"] = ",".join(categories)
-        data = await self.request("GET", athlete_id, ("events.json",), params)
-        return parse_list(data, Event.from_json, "events")
+        return await self.request(
+            "GET",
+            athlete_id,
+            ("events.json",),
+            params,
+            parse=self._list(Event.from_json, "events"),
+        )
 
     async def put_wellness(
         self, athlete_id: str, day: date, update: WellnessUpdate
     ) -> Wellness:
         """Change only the given wellness values of one local day."""
-        data = await self.request(
-            "PUT", athlete_id, ("wellness", _local(day)), {}, update.as_json()
+        return await self.request(
+            "PUT",
+            athlete_id,
+            ("wellness", _local(day)),
+            {},
+            update.as_json(),
+            parse=self._one(Wellness.from_json),
         )
-        return Wellness.from_json(data)
+
+    def _one[T](self, parse: Callable[[Any, Dropped | None], T]) -> Callable[[Any], T]:
+        """Parse one record, counting what it drops."""
+        return lambda data: parse(data, self.stats.dropped)
+
+    def _list[T](
+        self, parse: Callable[[Any, Dropped | None], T], what: str
+    ) -> Callable[[Any], list[T]]:
+        """Parse a list of records, counting what they drop."""
+        return lambda data: parse_list(data, parse, what, self.stats.dropped)
+
+    @overload
+    async def request[T](
+        self,
+        method: str,
+        athlete_id: str,
+        path: Sequence[str],
+        params: Mapping[str, str],
+        body: Any = None,
+        *,
+        parse: Callable[[Any], T],
+    ) -> T: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        athlete_id: str,
+        path: Sequence[str],
+        params: Mapping[str, str],
+        body: Any = None,
+        *,
+        parse: None = None,
+    ) -> Any: ...
 
     async def request(
         self,
@@ -217,19 +288,25 @@ class IntervalsClient:
         path: Sequence[str],
         params: Mapping[str, str],
         body: Any = None,
+        *,
+        parse: Callable[[Any], Any] | None = None,
     ) -> Any:
-        """Send one request for `/api/v1/athlete/{id}/…` and return its JSON."""
+        """Send one request for `/api/v1/athlete/{id}/…`; its JSON, parsed if asked."""
         # Checked here, once for every request: the id goes into the URL.
         athlete_id = normalize_athlete_id(athlete_id)
         try:
-            return await self._request(method, athlete_id, path, params, body)
+            return await self._request(
+                method, athlete_id, path, params, body, parse=parse
+            )
         except IntervalsAccessDeniedError:
             if athlete_id == SELF:
                 raise IntervalsAuthenticationError("API key refused") from None
             # A 403 is either a bad key or a key that may not see this
             # athlete; only asking for the key's own athlete tells which.
             try:
-                owner = Athlete.from_json(await self._request("GET", SELF, (), {}))
+                owner = await self._request(
+                    "GET", SELF, (), {}, None, parse=self._one(Athlete.from_json)
+                )
             except IntervalsAccessDeniedError:
                 raise IntervalsAuthenticationError("API key refused") from None
             if owner.id == athlete_id:
@@ -242,7 +319,9 @@ class IntervalsClient:
         athlete_id: str,
         path: Sequence[str],
         params: Mapping[str, str],
-        body: Any = None,
+        body: Any,
+        *,
+        parse: Callable[[Any], Any] | None,
     ) -> Any:
         """Send one request with an athlete id `request` has checked."""
         self.stats.requests += 1
@@ -251,7 +330,7 @@ class IntervalsClient:
                 raise IntervalsConnectionError("malformed server URL")
             url = self._base.joinpath("api", "v1", "athlete", athlete_id, *path)
             try:
-                return await self._send(method, url, params, body)
+                payload = await self._send(method, url, params, body)
             except IntervalsConnectionError as err:
                 # A pooled keep-alive connection the server already closed
                 # fails at once; a GET is safe to send again on a fresh one.
@@ -259,14 +338,28 @@ class IntervalsClient:
                     err.__cause__, aiohttp.ServerDisconnectedError
                 ):
                     raise
-                return await self._send(method, url, params, body)
+                payload = await self._send(method, url, params, body)
+            return await self._decode(payload, parse)
         except IntervalsError:
             self.stats.failures += 1
             raise
 
+    async def _decode[T](
+        self, payload: bytes | bytearray, parse: Callable[[Any], T] | None
+    ) -> T | Any:
+        """Decode and parse; a large body in a worker thread, not the event loop."""
+
+        def work() -> T | Any:
+            data = decode_json(payload, self._max_items)
+            return data if parse is None else parse(data)
+
+        if len(payload) <= INLINE_BYTES:
+            return work()
+        return await asyncio.get_running_loop().run_in_executor(None, work)
+
     async def _send(
         self, method: str, url: URL, params: Mapping[str, str], body: Any
-    ) -> Any:
+    ) -> bytearray:
         try:
             async with self._session.request(
                 method,
@@ -293,20 +386,21 @@ class IntervalsClient:
             ) from err
         self.stats.bytes_received += len(payload)
         self._raise_for_status(status, payload, retry_after)
-        return decode_json(payload)
+        return payload
 
-    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
+    async def _read(self, response: aiohttp.ClientResponse) -> bytearray:
+        # One growing buffer: chunks joined at the end would hold it twice.
+        body = bytearray()
         async for chunk in response.content.iter_chunked(65536):
-            size += len(chunk)
-            if size > self._max_bytes:
+            if len(body) + len(chunk) > self._max_bytes:
                 raise IntervalsResponseError("response too large")
-            chunks.append(chunk)
-        return b"".join(chunks)
+            body += chunk
+        return body
 
     @staticmethod
-    def _raise_for_status(status: int, payload: bytes, retry_after: str | None) -> None:
+    def _raise_for_status(
+        status: int, payload: bytes | bytearray, retry_after: str | None
+    ) -> None:
         if 200 <= status < 300:
             return
         message = _error_text(payload)

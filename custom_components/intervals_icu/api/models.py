@@ -3,20 +3,76 @@
 Missing and null fields are normal and become None. A value of the wrong type
 (a string where a number belongs, a list where an object belongs) means the
 response cannot be trusted, so it raises IntervalsResponseError: a sensor is
-better unavailable than silently wrong.
+better unavailable than silently wrong. A number of the right type but beyond
+any human effort (negative, infinite, a 10^308 m run) is one bad value, not a
+bad response: that field becomes None and is counted in `dropped`; a record
+dated where no clock can follow (year 1, 9999-12-31T23:00) is left out and
+counted the same way. Text is made valid Unicode (a lone surrogate becomes
+U+FFFD), so that whatever Home Assistant stores or shows can be encoded.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 import math
+import re
 from typing import Any
 
 from .errors import IntervalsResponseError
 
 STRAVA = "STRAVA"
+
+type Dropped = Counter[str]
+"""Values left out as implausible, by JSON field (`record` for whole records)."""
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """The text with what UTF-8 cannot encode (lone surrogates) as U+FFFD."""
+    # JSON's "\ud83c" without its pair decodes to a lone surrogate, which
+    # Home Assistant's JSON encoder refuses: one such name broke /api/states.
+    if value.isascii():
+        return value
+    return _SURROGATES.sub("\ufffd", value)
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """The values a field can physically take, both ends included."""
+
+    low: float
+    high: float
+
+    def admits(self, value: float) -> bool:
+        """Whether the value is possible (NaN never is)."""
+        return self.low <= value <= self.high
+
+
+ANY = Bound(-math.inf, math.inf)
+# Beyond any human effort in one activity (or planned one): a 10,000 km
+# ride, a month of moving, 1,000 km of climbing; loads and effort likewise.
+DISTANCE = Bound(0, 10_000_000)
+DURATION = Bound(0, 31 * 86_400)
+ELEVATION = Bound(0, 1_000_000)
+LOAD = Bound(0, 100_000)
+HEART_RATE = Bound(0, 300)
+POWER = Bound(0, 5_000)
+SPEED = Bound(0, 100)
+WORK = Bound(0, 1_000_000)
+# Activities and plans outside these years are no one's: and every time zone
+# and a month's duration either side stays within what datetime can hold.
+EARLIEST = datetime(1900, 1, 1)
+LATEST = datetime(2200, 1, 1)
+# The largest difference between a local and a UTC clock, with margin.
+MAX_OFFSET = timedelta(hours=18)
+
+
+class _OutOfRangeError(IntervalsResponseError):
+    """A record dated where no clock can follow: a list leaves it out."""
 
 
 def _obj(value: Any, what: str) -> Mapping[str, Any]:
@@ -31,7 +87,12 @@ def _list(value: Any, what: str) -> list[Any]:
     return value
 
 
-def _num(raw: Mapping[str, Any], key: str) -> float | None:
+def _num(
+    raw: Mapping[str, Any],
+    key: str,
+    bound: Bound = ANY,
+    dropped: Dropped | None = None,
+) -> float | None:
     value = raw.get(key)
     if value is None:
         return None
@@ -40,11 +101,13 @@ def _num(raw: Mapping[str, Any], key: str) -> float | None:
         raise IntervalsResponseError(f"field {key!r} is not a number")
     try:
         number = float(value)
-    except OverflowError as err:
+    except OverflowError:
         # JSON integers have no size limit; floats do.
-        raise IntervalsResponseError(f"field {key!r} is out of range") from err
-    if not math.isfinite(number):
-        raise IntervalsResponseError(f"field {key!r} is not finite")
+        number = math.inf
+    if not (math.isfinite(number) and bound.admits(number)):
+        if dropped is not None:
+            dropped[key] += 1
+        return None
     return number
 
 
@@ -54,7 +117,7 @@ def _str(raw: Mapping[str, Any], key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise IntervalsResponseError(f"field {key!r} is not a string")
-    return value
+    return clean_text(value)
 
 
 def _bool(raw: Mapping[str, Any], key: str) -> bool | None:
@@ -70,7 +133,7 @@ def _id(raw: Mapping[str, Any], key: str = "id") -> str:
     value = raw.get(key)
     # Activity ids are strings, event and settings ids integers; both identify.
     if isinstance(value, str) and value:
-        return value
+        return clean_text(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise IntervalsResponseError(f"record without a usable {key!r}")
@@ -86,9 +149,42 @@ def parse_local_datetime(value: str) -> datetime:
     return parsed.replace(tzinfo=None)
 
 
+def plausible_time(value: datetime) -> bool:
+    """Whether a local start lies where every clock and duration can follow it."""
+    return EARLIEST <= value < LATEST
+
+
 def _local_dt(raw: Mapping[str, Any], key: str) -> datetime | None:
     value = _str(raw, key)
     return None if value is None else parse_local_datetime(value)
+
+
+def _start(raw: Mapping[str, Any], what: str) -> datetime:
+    """The record's local start; _OutOfRangeError where no clock can follow it."""
+    start = _local_dt(raw, "start_date_local")
+    if start is None:
+        raise IntervalsResponseError(f"{what} without start_date_local")
+    if not plausible_time(start):
+        raise _OutOfRangeError(what)
+    return start
+
+
+def _utc_start(raw: Mapping[str, Any], local: datetime) -> datetime | None:
+    """The UTC start beside a local one, when the two make a real offset."""
+    value = raw.get("start_date")
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    # Naive: the field is UTC by definition. An offset beyond any zone's is
+    # a broken field, and the local start with the profile's zone stands.
+    if abs(local - parsed) > MAX_OFFSET:
+        return None
+    return parsed.replace(tzinfo=UTC)
 
 
 def _date(raw: Mapping[str, Any], key: str) -> date:
@@ -108,7 +204,7 @@ def _str_tuple(raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
     items = _list(value, key)
     if not all(isinstance(item, str) for item in items):
         raise IntervalsResponseError(f"field {key!r} is not a list of strings")
-    return tuple(items)
+    return tuple(clean_text(item) for item in items)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,19 +223,19 @@ class SportSettings:
     p_max: float | None = None
 
     @classmethod
-    def from_json(cls, value: Any) -> SportSettings:
+    def from_json(cls, value: Any, dropped: Dropped | None = None) -> SportSettings:
         """Parse one entry of `sportSettings`."""
         raw = _obj(value, "sport settings")
         return cls(
             types=_str_tuple(raw, "types"),
-            ftp=_num(raw, "ftp"),
-            indoor_ftp=_num(raw, "indoor_ftp"),
-            lthr=_num(raw, "lthr"),
-            max_hr=_num(raw, "max_hr"),
-            threshold_pace=_num(raw, "threshold_pace"),
+            ftp=_num(raw, "ftp", POWER, dropped),
+            indoor_ftp=_num(raw, "indoor_ftp", POWER, dropped),
+            lthr=_num(raw, "lthr", HEART_RATE, dropped),
+            max_hr=_num(raw, "max_hr", HEART_RATE, dropped),
+            threshold_pace=_num(raw, "threshold_pace", SPEED, dropped),
             pace_units=_str(raw, "pace_units"),
-            w_prime=_num(raw, "w_prime"),
-            p_max=_num(raw, "p_max"),
+            w_prime=_num(raw, "w_prime", WORK, dropped),
+            p_max=_num(raw, "p_max", POWER, dropped),
         )
 
 
@@ -153,7 +249,7 @@ class Athlete:
     sport_settings: tuple[SportSettings, ...] = ()
 
     @classmethod
-    def from_json(cls, value: Any) -> Athlete:
+    def from_json(cls, value: Any, dropped: Dropped | None = None) -> Athlete:
         """Parse `GET /api/v1/athlete/{id}`; the API key it carries is dropped."""
         raw = _obj(value, "athlete")
         settings = raw.get("sportSettings")
@@ -162,7 +258,7 @@ class Athlete:
             name=_str(raw, "name"),
             timezone=_str(raw, "timezone"),
             sport_settings=tuple(
-                SportSettings.from_json(item)
+                SportSettings.from_json(item, dropped)
                 for item in (
                     [] if settings is None else _list(settings, "sportSettings")
                 )
@@ -190,6 +286,7 @@ ACTIVITY_API_FIELDS: dict[str, str] = {
     "average_heartrate": "average_heartrate",
     "average_watts": "icu_average_watts",
     "source": "source",
+    "start_utc": "start_date",
 }
 ACTIVITY_FIELDS: tuple[str, ...] = tuple(ACTIVITY_API_FIELDS.values())
 """Every field of an activity the integration reads."""
@@ -201,6 +298,7 @@ TOTALS_ATTRIBUTES: tuple[str, ...] = (
     "moving_time",
     "elevation_gain",
     "training_load",
+    "start_utc",
 )
 """What a total needs of an activity: the daily re-read of the year asks only these."""
 TOTALS_FIELDS: tuple[str, ...] = tuple(
@@ -226,14 +324,14 @@ class Activity:
     source: str | None = None
     is_stub: bool = False
     """A Strava-synced activity the API will not hand out: count it, never sum it."""
+    start_utc: datetime | None = None
+    """The same start in UTC, when the service gives it (right while travelling)."""
 
     @classmethod
-    def from_json(cls, value: Any) -> Activity:
+    def from_json(cls, value: Any, dropped: Dropped | None = None) -> Activity:
         """Parse one element of the activities list."""
         raw = _obj(value, "activity")
-        start = _local_dt(raw, "start_date_local")
-        if start is None:
-            raise IntervalsResponseError("activity without start_date_local")
+        start = _start(raw, "activity")
         source = _str(raw, "source")
         activity_type = _str(raw, "type")
         return cls(
@@ -241,15 +339,16 @@ class Activity:
             start_local=start,
             type=activity_type,
             name=_str(raw, "name"),
-            distance=_num(raw, "distance"),
-            moving_time=_num(raw, "moving_time"),
-            elapsed_time=_num(raw, "elapsed_time"),
-            elevation_gain=_num(raw, "total_elevation_gain"),
-            training_load=_num(raw, "icu_training_load"),
-            average_heartrate=_num(raw, "average_heartrate"),
-            average_watts=_num(raw, "icu_average_watts"),
+            distance=_num(raw, "distance", DISTANCE, dropped),
+            moving_time=_num(raw, "moving_time", DURATION, dropped),
+            elapsed_time=_num(raw, "elapsed_time", DURATION, dropped),
+            elevation_gain=_num(raw, "total_elevation_gain", ELEVATION, dropped),
+            training_load=_num(raw, "icu_training_load", LOAD, dropped),
+            average_heartrate=_num(raw, "average_heartrate", HEART_RATE, dropped),
+            average_watts=_num(raw, "icu_average_watts", POWER, dropped),
             source=source,
             is_stub="_note" in raw or (source == STRAVA and activity_type is None),
+            start_utc=_utc_start(raw, start),
         )
 
     def with_totals_of(self, reduced: Activity) -> Activity:
@@ -260,6 +359,7 @@ class Activity:
         return replace(
             self,
             start_local=reduced.start_local,
+            start_utc=reduced.start_utc,
             type=reduced.type,
             distance=reduced.distance,
             moving_time=reduced.moving_time,
@@ -286,6 +386,18 @@ class Activity:
             "strava_stub": self.is_stub,
         }
 
+    def start(self, zone: tzinfo) -> datetime:
+        """When it started, as an aware time in the activity's own offset.
+
+        With the UTC start, the offset is the one where it was recorded (a run
+        in New York at 07:00 is 07:00-04:00, whatever the profile's zone);
+        without it, the local start is read in `zone`.
+        """
+        if self.start_utc is None:
+            return self.start_local.replace(tzinfo=zone)
+        offset = self.start_local - self.start_utc.replace(tzinfo=None)
+        return self.start_utc.astimezone(timezone(offset))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SportInfo:
@@ -297,14 +409,14 @@ class SportInfo:
     p_max: float | None
 
     @classmethod
-    def from_json(cls, value: Any) -> SportInfo:
+    def from_json(cls, value: Any, dropped: Dropped | None = None) -> SportInfo:
         """Parse one element of `sportInfo`."""
         raw = _obj(value, "sportInfo")
         return cls(
             type=_str(raw, "type"),
-            eftp=_num(raw, "eftp"),
-            w_prime=_num(raw, "wPrime"),
-            p_max=_num(raw, "pMax"),
+            eftp=_num(raw, "eftp", POWER, dropped),
+            w_prime=_num(raw, "wPrime", WORK, dropped),
+            p_max=_num(raw, "pMax", POWER, dropped),
         )
 
 
@@ -330,6 +442,31 @@ WELLNESS_FIELDS: dict[str, str] = {
     "stress": "stress",
     "mood": "mood",
     "motivation": "motivation",
+}
+
+_SCALE = Bound(0, 100)  # scores and percentages
+# What a body can measure; fitness and fatigue are loads per day.
+WELLNESS_BOUNDS: dict[str, Bound] = {
+    "ctl": Bound(0, 1_000),
+    "atl": Bound(0, 5_000),
+    "ramp_rate": Bound(-1_000, 1_000),
+    "weight": Bound(0, 700),
+    "resting_hr": HEART_RATE,
+    "hrv": Bound(0, 1_000),
+    "hrv_sdnn": Bound(0, 1_000),
+    "sleep_secs": Bound(0, 86_400),
+    "sleep_score": _SCALE,
+    "sleep_quality": _SCALE,
+    "avg_sleeping_hr": HEART_RATE,
+    "spo2": _SCALE,
+    "readiness": _SCALE,
+    "vo2max": Bound(0, 150),
+    "steps": Bound(0, 1_000_000),
+    "soreness": _SCALE,
+    "fatigue": _SCALE,
+    "stress": _SCALE,
+    "mood": _SCALE,
+    "motivation": _SCALE,
 }
 
 
@@ -361,19 +498,22 @@ class Wellness:
     sport_info: tuple[SportInfo, ...] = ()
 
     @classmethod
-    def from_json(cls, value: Any) -> Wellness:
+    def from_json(cls, value: Any, dropped: Dropped | None = None) -> Wellness:
         """Parse one wellness record; its `id` is the date."""
         raw = _obj(value, "wellness")
         sport_info = raw.get("sportInfo")
         return cls(
             day=_date(raw, "id"),
             sport_info=tuple(
-                SportInfo.from_json(item)
+                SportInfo.from_json(item, dropped)
                 for item in (
                     [] if sport_info is None else _list(sport_info, "sportInfo")
                 )
             ),
-            **{attr: _num(raw, field) for attr, field in WELLNESS_FIELDS.items()},
+            **{
+                attr: _num(raw, field, WELLNESS_BOUNDS[attr], dropped)
+                for attr, field in WELLNESS_FIELDS.items()
+            },
         )
 
 
@@ -404,9 +544,24 @@ class WellnessUpdate:
         return body
 
 
-def parse_list[T](value: Any, parse: Callable[[Any], T], what: str) -> list[T]:
-    """Parse a JSON list with `parse` applied to each element."""
-    return [parse(item) for item in _list(value, what)]
+def parse_list[T](
+    value: Any,
+    parse: Callable[[Any, Dropped | None], T],
+    what: str,
+    dropped: Dropped | None = None,
+) -> list[T]:
+    """Parse a JSON list with `parse` applied to each element.
+
+    A record dated where no clock can follow is left out (counted as `record`).
+    """
+    parsed: list[T] = []
+    for item in _list(value, what):
+        try:
+            parsed.append(parse(item, dropped))
+        except _OutOfRangeError:
+            if dropped is not None:
+                dropped["record"] += 1
+    return parsed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -426,23 +581,27 @@ class Event:
     indoor: bool | None = None
 
     @classmethod
-    def from_json(cls, value: Any) -> Event:
+    def from_json(cls, value: Any, dropped: Dropped | None = None) -> Event:
         """Parse one element of the events list."""
         raw = _obj(value, "event")
-        start = _local_dt(raw, "start_date_local")
-        if start is None:
-            raise IntervalsResponseError("event without start_date_local")
+        start = _start(raw, "event")
+        end = _local_dt(raw, "end_date_local")
+        if end is not None and not plausible_time(end):
+            # Until the end of time: an end no clock can show is no end.
+            if dropped is not None:
+                dropped["end_date_local"] += 1
+            end = None
         return cls(
             id=_id(raw),
             start_local=start,
-            end_local=_local_dt(raw, "end_date_local"),
+            end_local=end,
             category=_str(raw, "category"),
             type=_str(raw, "type"),
             name=_str(raw, "name"),
             description=_str(raw, "description"),
-            moving_time=_num(raw, "moving_time"),
-            distance=_num(raw, "distance"),
-            training_load=_num(raw, "icu_training_load"),
+            moving_time=_num(raw, "moving_time", DURATION, dropped),
+            distance=_num(raw, "distance", DISTANCE, dropped),
+            training_load=_num(raw, "icu_training_load", LOAD, dropped),
             indoor=_bool(raw, "indoor"),
         )
 
