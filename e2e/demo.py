@@ -31,9 +31,8 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "intervals_icu"
 
-HA_PORT = 8123  # HA's default: a port in YAML would be a pending "trial" config
+HA_PORT = 8123
 EMULATOR_PORT = 8765
-EMULATOR_URL = f"http://127.0.0.1:{EMULATOR_PORT}"
 DEMO_API_KEY = "demo-key"
 DEMO_NAME = "Demo Athlete"
 TIME_ZONE = "Europe/Amsterdam"  # the demo athlete's
@@ -57,6 +56,13 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 class DemoError(RuntimeError):
     """The demo could not be started or driven."""
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def port_in_use(port: int) -> bool:
@@ -92,11 +98,24 @@ class Tokens:
 class DemoHomeAssistant:
     """Emulator and Home Assistant as child processes, on a fresh config folder."""
 
-    def __init__(self, workdir: Path) -> None:
-        """Run in workdir (emptied first): config in workdir/config, logs beside."""
+    def __init__(self, workdir: Path, *, any_emulator_port: bool = False) -> None:
+        """Run in workdir (emptied first): config in workdir/config, logs beside.
+
+        Home Assistant gets port 8123, or a free one while 8123 is taken (by
+        scripts/develop, say). The emulator gets 8765, as the README says;
+        with any_emulator_port, a free one while 8765 is taken.
+        """
         self.workdir = workdir
         self.config_dir = workdir / "config"
-        self.base_url = f"http://127.0.0.1:{HA_PORT}"
+        self.ha_port = HA_PORT if not port_in_use(HA_PORT) else free_port()
+        self.base_url = f"http://127.0.0.1:{self.ha_port}"
+        self.emulator_port = EMULATOR_PORT
+        if port_in_use(EMULATOR_PORT):
+            if not any_emulator_port:
+                msg = f"port {EMULATOR_PORT} is taken (scripts/develop --demo?)"
+                raise DemoError(msg)
+            self.emulator_port = free_port()
+        self.emulator_url = f"http://127.0.0.1:{self.emulator_port}"
         self._processes: list[subprocess.Popen[bytes]] = []
         self._session: aiohttp.ClientSession | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
@@ -128,20 +147,26 @@ class DemoHomeAssistant:
                     await asyncio.to_thread(process.wait)
 
     async def _start(self) -> None:
-        for port in (HA_PORT, EMULATOR_PORT):
-            if port_in_use(port):
-                msg = (
-                    f"port {port} is already in use (scripts/develop?); the demo "
-                    "needs 8123 for Home Assistant and 8765 for the emulator"
-                )
-                raise DemoError(msg)
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.config_dir.mkdir(parents=True)
-        shutil.copy(ROOT / "config" / "configuration.yaml", self.config_dir)
+        config = (ROOT / "config" / "configuration.yaml").read_text()
+        if self.ha_port != HA_PORT:
+            # Another port only through YAML: HA takes it as a "trial" it
+            # would revert after 5 minutes (with a repair issue); runs are
+            # shorter than that.
+            config += f"\nhttp:\n  server_port: {self.ha_port}\n"
+        (self.config_dir / "configuration.yaml").write_text(config)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self._spawn(
             "emulator",
-            [sys.executable, "-m", "emulator", "--demo", "--port", str(EMULATOR_PORT)],
+            [
+                sys.executable,
+                "-m",
+                "emulator",
+                "--demo",
+                "--port",
+                str(self.emulator_port),
+            ],
             env,
         )
         self._spawn(
@@ -157,7 +182,9 @@ class DemoHomeAssistant:
             env,
         )
         self._session = aiohttp.ClientSession()
-        await self._wait_for(EMULATOR_URL + "/api/v1/athlete/0", "emulator", 30, {401})
+        await self._wait_for(
+            self.emulator_url + "/api/v1/athlete/0", "emulator", 30, {401}
+        )
         await self._wait_for(self.base_url + "/api/onboarding", "Home Assistant", 120)
         await self._onboard()
         await self._connect_websocket()
@@ -347,7 +374,9 @@ class DemoHomeAssistant:
 
 
 async def add_integration(
-    page: Page, base_url: str, on_form: Callable[[], Awaitable[None]] | None = None
+    page: Page,
+    demo: DemoHomeAssistant,
+    on_form: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Add the demo athlete through the real config flow dialog.
 
@@ -355,12 +384,14 @@ async def add_integration(
     URL and demo key (athlete id empty), awaits `on_form` (a screenshot of the
     filled form), submits and finishes.
     """
-    await page.goto(f"{base_url}/config/integrations/dashboard/add?domain={DOMAIN}")
+    await page.goto(
+        f"{demo.base_url}/config/integrations/dashboard/add?domain={DOMAIN}"
+    )
     # HA asks "Do you want to set up Intervals.icu?" when opened by a link.
     await page.locator("dialog-box").get_by_role("button", name="OK").click()
     flow = page.locator("dialog-data-entry-flow")
     await flow.locator("input[name=api_key]").fill(DEMO_API_KEY)
-    await flow.locator("input[name=url]").fill(EMULATOR_URL)
+    await flow.locator("input[name=url]").fill(demo.emulator_url)
     if on_form is not None:
         await on_form()
     await flow.get_by_role("button", name="Submit").click()

@@ -60,7 +60,7 @@ async def test_add_demo_athlete_in_the_frontend(tmp_path: Path) -> None:
     brand_files = {path.read_bytes() for path in (INTEGRATION / "brand").glob("*.png")}
 
     async with (
-        DemoHomeAssistant(tmp_path / "demo") as demo,
+        DemoHomeAssistant(tmp_path / "demo", any_emulator_port=True) as demo,
         demo.open_browser() as context,
     ):
         # (url, status, body) of each brand image the frontend asked for.
@@ -81,7 +81,7 @@ async def test_add_demo_athlete_in_the_frontend(tmp_path: Path) -> None:
             for label in (form["title"], *form["data"].values()):
                 assert label in text
 
-        await add_integration(page, demo.base_url, check_form)
+        await add_integration(page, demo, check_form)
         entries = [
             entry
             for entry in await demo.ws("config_entries/get")

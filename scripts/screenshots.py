@@ -108,7 +108,7 @@ async def take_screenshots(
         await settle(page, 0.8)
         await page.screenshot(path=saved("config-flow.png"))
 
-    await add_integration(page, demo.base_url, form)
+    await add_integration(page, demo, form)
     await demo.wait_for_data()
     await create_dashboard(demo)
 
