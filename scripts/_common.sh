@@ -41,3 +41,24 @@ ensure_python() {
   # py314 starts from a clean environment and runs in the current folder.
   exec bash "$py314" bash "$script" "$@"
 }
+
+# ensure_chromium: install Debian's chromium package where it is missing (the
+# browser of scripts/e2e and scripts/screenshots; Playwright drives it, and
+# never downloads a browser of its own). Needs root, as CI has.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "error: chromium is missing; install it (apt-get install chromium)" >&2
+    exit 2
+  fi
+  echo "installing chromium (Debian's package)"
+  local packages=(chromium fonts-dejavu-core)
+  export DEBIAN_FRONTEND=noninteractive
+  # Without `apt-get update` first when the package lists are fresh enough,
+  # so that nothing else in the root gets upgraded along with it.
+  if ! apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  fi
+  chromium --version
+}
