@@ -35,7 +35,11 @@ from .timeutil import LocalBound, format_utc, parse_local_bound
 STATE_KEY = web.AppKey("state", EmulatorState)
 API_USER = "API_KEY"
 ACCESS_DENIED: JSONObject = {"status": 403, "error": "Access denied"}
-API_KEY_SLOT = web.RequestKey("api_key", str)  # the authenticated key
+# The authenticated key. aiohttp < 3.14 (Home Assistant 2026.4) has no typed
+# request keys; a plain string key works on every version.
+API_KEY_SLOT: Any = (
+    web.RequestKey("api_key", str) if hasattr(web, "RequestKey") else "api_key"
+)
 _ATHLETE = r"/api/v1/athlete/{athlete_id}"
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

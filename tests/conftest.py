@@ -1,13 +1,19 @@
 """Fixtures: Home Assistant with the integration, talking to the emulator on 127.0.0.1."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, date, datetime
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.syrupy import (
+    EntityRegistryEntrySnapshot,
+    HomeAssistantSnapshotExtension,
+    HomeAssistantSnapshotSerializer,
+    StateSnapshot,
+)
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
@@ -16,7 +22,9 @@ from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from emulator.state import EmulatorState
 from homeassistant.const import CONF_API_KEY, CONF_URL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util.read_only_dict import ReadOnlyDict
 
 # A fixed "now" keeps generated data and snapshots stable: 10:00 UTC on
 # Monday 15 June 2026 is noon in Amsterdam.
@@ -31,15 +39,50 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterato
     return
 
 
+class StableSnapshotSerializer(HomeAssistantSnapshotSerializer):
+    """Home Assistant's serializer, the same on every supported release.
+
+    Newer releases key state attributes and registry capabilities with enum
+    members (`EntityStateAttribute.DEVICE_CLASS`) where 2026.4 uses plain
+    strings; each member is its string, so the snapshot shows the string.
+    """
+
+    @classmethod
+    def _serializable_entity_registry_entry(
+        cls, data: er.RegistryEntry
+    ) -> EntityRegistryEntrySnapshot:
+        serialized = super()._serializable_entity_registry_entry(data)
+        if serialized.get("capabilities"):
+            serialized["capabilities"] = _plain_keys(serialized["capabilities"])
+        return serialized
+
+    @classmethod
+    def _serializable_state(cls, data: State) -> StateSnapshot:
+        serialized = super()._serializable_state(data)
+        serialized["attributes"] = ReadOnlyDict(_plain_keys(serialized["attributes"]))
+        return serialized
+
+
+def _plain_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """The mapping with string-enum keys as the plain strings they are."""
+    return {str(key): value for key, value in mapping.items()}
+
+
+class StableSnapshotExtension(HomeAssistantSnapshotExtension):
+    """Home Assistant's snapshot extension with the serializer above."""
+
+    serializer_class = StableSnapshotSerializer
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots of registry entries and states in Home Assistant's stable form.
+    """Snapshots of registry entries and states, alike on every supported release.
 
     The plugin defines this fixture too, but syrupy's own `snapshot` (a plugin
     loaded after it) wins: without this one, snapshots are plain Amber files in
     `__snapshots__/` (pytest --fixtures-per-test shows syrupy's).
     """
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    return snapshot.use_extension(StableSnapshotExtension)
 
 
 @pytest.fixture

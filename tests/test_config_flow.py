@@ -4,12 +4,12 @@ from datetime import date
 import socket
 from unittest.mock import patch
 
-import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     get_schema_suggested_value,
 )
+import voluptuous as vol
 
 from custom_components.intervals_icu.api import IntervalsClient
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DEFAULT_URL, DOMAIN
@@ -56,7 +56,7 @@ def _add_athlete(state: EmulatorState, athlete_id: str, api_key: str) -> Athlete
     )
 
 
-def _marker(schema: probatio.Schema, key: str) -> probatio.Marker:
+def _marker(schema: vol.Schema, key: str) -> vol.Marker:
     return next(marker for marker in schema.schema if marker == key)
 
 

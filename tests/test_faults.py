@@ -769,13 +769,19 @@ async def test_endless_response_is_not_read_into_memory(
             response.content_length = 10**12
         await response.prepare(request)
         chunk = b"[" + b"0," * 32768
-        while True:
-            await response.write(chunk)
-            written += len(chunk)
+        try:
+            while True:
+                await response.write(chunk)
+                written += len(chunk)
+        except ConnectionError:
+            # The client hung up. Awaiting the write's failure here, instead of
+            # cancelling the handler, leaves no unretrieved "Connection lost"
+            # future behind on aiohttp 3.13 (Home Assistant 2026.4).
+            return response
 
     app = web.Application()
     app.router.add_get("/api/v1/athlete/{athlete}", endless)
-    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -5,9 +5,9 @@ from typing import Any
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
-import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.intervals_icu.api import (
     IntervalsAccessDeniedError,
@@ -19,6 +19,7 @@ from custom_components.intervals_icu.api import (
     IntervalsResponseError,
     IntervalsServerError,
 )
+from custom_components.intervals_icu.api.client import basic_auth
 from custom_components.intervals_icu.const import DOMAIN
 from custom_components.intervals_icu.errors import request_error
 from custom_components.intervals_icu.services import (
@@ -45,7 +46,7 @@ async def served_wellness(emulator: EmulatorServer, day: str) -> dict[str, Any]:
         aiohttp.ClientSession() as session,
         session.get(
             f"{emulator.url}/api/v1/athlete/{ATHLETE_ID}/wellness/{day}",
-            headers={"Authorization": aiohttp.encode_basic_auth("API_KEY", API_KEY)},
+            headers={"Authorization": basic_auth("API_KEY", API_KEY)},
         ) as response,
     ):
         assert response.status == 200
@@ -178,7 +179,7 @@ async def test_set_wellness_refuses_bad_values(
     setup_integration: MockConfigEntry,
     values: dict[str, Any],
 ) -> None:
-    with pytest.raises(probatio.Invalid):
+    with pytest.raises(vol.Invalid):
         await call(hass, setup_integration, "set_wellness", **values)
     assert puts(emulator) == 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady, HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
@@ -34,10 +35,34 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) ->
         base_url=server_url(entry),
     )
     coordinator = IntervalsCoordinator(hass, entry, client)
-    await coordinator.async_config_entry_first_refresh()
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except ConfigEntryNotReady as err:
+        raise _with_reason(err) from err.__cause__
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+def _with_reason(err: ConfigEntryNotReady) -> ConfigEntryNotReady:
+    """The retry with the coordinator's translated reason ("Could not reach ...").
+
+    Home Assistant 2026.4 drops the translation of the coordinator's error when
+    the first refresh fails, so the entry would say only "will retry"; newer
+    releases pass it on themselves, and then `err` is returned as it is.
+    """
+    cause = err.__cause__
+    if (
+        err.translation_key is not None
+        or not isinstance(cause, HomeAssistantError)
+        or cause.translation_key is None
+    ):
+        return err
+    return ConfigEntryNotReady(
+        translation_domain=cause.translation_domain,
+        translation_key=cause.translation_key,
+        translation_placeholders=cause.translation_placeholders,
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> bool:

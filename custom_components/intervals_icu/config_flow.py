@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, override
 
-import probatio
+import voluptuous as vol
 from yarl import URL
 
 from homeassistant.config_entries import (
@@ -120,18 +120,16 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _schema(
         self, step_id: str, suggested: Mapping[str, Any], url: str = DEFAULT_URL
-    ) -> probatio.Schema:
-        fields: dict[probatio.Marker, Any] = {
-            probatio.Required(CONF_API_KEY): _PASSWORD
-        }
+    ) -> vol.Schema:
+        fields: dict[vol.Marker, Any] = {vol.Required(CONF_API_KEY): _PASSWORD}
         if step_id == "user":
-            fields[probatio.Optional(CONF_ATHLETE_ID)] = _TEXT
+            fields[vol.Optional(CONF_ATHLETE_ID)] = _TEXT
         # Always shown: `show_advanced_options` is deprecated (always True since
         # HA 2026.10, removed in 2027.6). The default is the real service, or
         # the entry's server when changing it, so leaving it out changes nothing.
         if step_id != "reauth_confirm":
-            fields[probatio.Required(CONF_URL, default=url)] = _URL
-        return self.add_suggested_values_to_schema(probatio.Schema(fields), suggested)
+            fields[vol.Required(CONF_URL, default=url)] = _URL
+        return self.add_suggested_values_to_schema(vol.Schema(fields), suggested)
 
     @override
     async def async_step_user(

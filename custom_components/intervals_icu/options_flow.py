@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import probatio
+import voluptuous as vol
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.helpers.selector import (
@@ -54,17 +54,17 @@ class IntervalsOptionsFlow(OptionsFlowWithReload):
         current: dict[str, Any] = self.config_entry.options.get(
             CONF_GROUPS, {name: list(types) for name, types in DEFAULT_GROUPS.items()}
         )
-        schema: dict[probatio.Marker, Any] = {}
+        schema: dict[vol.Marker, Any] = {}
         suggested: dict[str, Any] = {}
         for name, default_types in DEFAULT_GROUPS.items():
-            schema[probatio.Required(f"{name}_enabled")] = BooleanSelector()
-            schema[probatio.Optional(f"{name}_types")] = _types_selector(name)
+            schema[vol.Required(f"{name}_enabled")] = BooleanSelector()
+            schema[vol.Optional(f"{name}_types")] = _types_selector(name)
             suggested[f"{name}_enabled"] = name in current
             suggested[f"{name}_types"] = list(current.get(name, default_types))
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(schema), user_input or suggested
+                vol.Schema(schema), user_input or suggested
             ),
             errors=errors,
         )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
-import probatio
+import voluptuous as vol
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
@@ -43,15 +43,13 @@ MAX_RANGE = timedelta(days=366)
 MAX_COMMENT = 1000
 
 
-def _number(low: float, high: float) -> probatio.All[float]:
-    return probatio.All(probatio.Coerce(float), probatio.Range(min=low, max=high))
+def _number(low: float, high: float) -> vol.All[float]:
+    return vol.All(vol.Coerce(float), vol.Range(min=low, max=high))
 
 
-def _whole(low: int, high: int) -> probatio.All[int]:
+def _whole(low: int, high: int) -> vol.All[int]:
     # The API stores these as integers; 47.6 bpm from a sensor is sent as 48.
-    return probatio.All(
-        probatio.Coerce(float), probatio.Range(min=low, max=high), round
-    )
+    return vol.All(vol.Coerce(float), vol.Range(min=low, max=high), round)
 
 
 # Field of the action -> its validator; each is a field of WellnessUpdate too,
@@ -68,35 +66,34 @@ WELLNESS_INPUTS: Final[dict[str, Any]] = {
     "stress": _whole(1, 4),
     "mood": _whole(1, 4),
     "motivation": _whole(1, 4),
-    ATTR_COMMENTS: probatio.All(cv.string, probatio.Length(max=MAX_COMMENT)),
+    ATTR_COMMENTS: vol.All(cv.string, vol.Length(max=MAX_COMMENT)),
 }
 
-SET_WELLNESS_SCHEMA = probatio.Schema(
+SET_WELLNESS_SCHEMA = vol.Schema(
     {
-        probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        probatio.Optional(ATTR_DATE): cv.date,
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Optional(ATTR_DATE): cv.date,
         **{
-            probatio.Optional(name): validator
-            for name, validator in WELLNESS_INPUTS.items()
+            vol.Optional(name): validator for name, validator in WELLNESS_INPUTS.items()
         },
     }
 )
 
 _RANGE = {
-    probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-    probatio.Required(ATTR_START_DATE): cv.date,
-    probatio.Required(ATTR_END_DATE): cv.date,
+    vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+    vol.Required(ATTR_START_DATE): cv.date,
+    vol.Required(ATTR_END_DATE): cv.date,
 }
 
-GET_ACTIVITIES_SCHEMA = probatio.Schema(
-    {**_RANGE, probatio.Optional(ATTR_TYPES): probatio.All(cv.ensure_list, [cv.string])}
+GET_ACTIVITIES_SCHEMA = vol.Schema(
+    {**_RANGE, vol.Optional(ATTR_TYPES): vol.All(cv.ensure_list, [cv.string])}
 )
 
-GET_EVENTS_SCHEMA = probatio.Schema(
+GET_EVENTS_SCHEMA = vol.Schema(
     {
         **_RANGE,
-        probatio.Optional(ATTR_CATEGORIES): probatio.All(
-            cv.ensure_list, [probatio.All(cv.string, str.upper)]
+        vol.Optional(ATTR_CATEGORIES): vol.All(
+            cv.ensure_list, [vol.All(cv.string, str.upper)]
         ),
     }
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -132,6 +133,16 @@ class ClientStats:
     """Values beyond any human effort, left out as unknown, by field."""
 
 
+def basic_auth(login: str, password: str) -> str:
+    """The value of an HTTP Basic `Authorization` header (RFC 7617, UTF-8).
+
+    aiohttp's `encode_basic_auth` (which replaces the deprecated `BasicAuth`)
+    is new in aiohttp 3.14; Home Assistant 2026.4 ships 3.13.
+    """
+    credentials = f"{login}:{password}".encode()
+    return "Basic " + base64.b64encode(credentials).decode("ascii")
+
+
 class IntervalsClient:
     """Talks to Intervals.icu with HTTP Basic auth (user `API_KEY`)."""
 
@@ -149,7 +160,7 @@ class IntervalsClient:
         self._session = session
         self._headers = {
             "Accept": "application/json",
-            "Authorization": aiohttp.encode_basic_auth("API_KEY", api_key),
+            "Authorization": basic_auth("API_KEY", api_key),
         }
         try:
             self._base: URL | None = URL(base_url.rstrip("/") or DEFAULT_BASE_URL)
