@@ -62,3 +62,36 @@ ensure_chromium() {
   fi
   chromium --version
 }
+
+# The uv release the scripts install with (from PyPI); bump it here.
+UV_VERSION=0.13.9
+
+# ensure_uv: set UV to a uv executable. A uv of exactly UV_VERSION on PATH is
+# used as it is; otherwise it is installed once per machine from PyPI into
+# ~/.cache/intervals-icu/uv-UV_VERSION (a small venv; about 10 s). Call it
+# after ensure_python.
+ensure_uv() {
+  if command -v uv >/dev/null 2>&1 && [ "$(uv --version 2>/dev/null)" = "uv $UV_VERSION" ]; then
+    UV=$(command -v uv)
+  else
+    local home="${XDG_CACHE_HOME:-$HOME/.cache}/intervals-icu/uv-$UV_VERSION"
+    UV="$home/bin/uv"
+    if [ ! -x "$UV" ]; then
+      echo "setup: installing uv $UV_VERSION from PyPI into $home (once)"
+      rm -rf "$home.tmp"
+      "$PYTHON" -m venv "$home.tmp"
+      "$home.tmp/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "uv==$UV_VERSION"
+      # The venv's scripts hold its path; uv itself is a static binary.
+      mkdir -p "$home/bin"
+      mv "$home.tmp/bin/uv" "$UV"
+      rm -rf "$home.tmp"
+    fi
+  fi
+  export UV
+  # Inside py314 the uv cache (~/.cache/uv in the root) and the checkout are
+  # different mounts, where hard links fail; copy without trying first.
+  if [ -n "${PY314_INSIDE:-}" ]; then
+    export UV_LINK_MODE="${UV_LINK_MODE:-copy}"
+  fi
+}
