@@ -1,6 +1,8 @@
 """The config flow: adding an athlete, the errors a user meets, reauth, reconfigure."""
 
 from datetime import date
+import json
+from pathlib import Path
 import socket
 from unittest.mock import patch
 
@@ -566,7 +568,11 @@ async def test_reconfigure_new_key(
     result = await entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert result["description_placeholders"] == {"name": "Test Athlete"}
+    assert result["description_placeholders"] == {
+        "name": "Test Athlete",
+        "example_url": DEFAULT_URL,
+        "demo_url": "http://127.0.0.1:8765",
+    }
     assert list(result["data_schema"].schema) == [CONF_API_KEY, CONF_URL]
 
     result = await hass.config_entries.flow.async_configure(
@@ -674,3 +680,90 @@ async def test_reconfigure_invalid_key(
     # Leaving the URL out keeps the entry's server, not the default one.
     assert entry.data[CONF_URL] == emulator.url
     assert entry.state is ConfigEntryState.LOADED
+
+
+# The server URL: what passes the https rule, and the error that names no URL --
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _invalid_url_text(result: ConfigFlowResult) -> str:
+    """The invalid_url error as the frontend shows it: en.json and the placeholders."""
+    path = Path(__file__).parent.parent / "custom_components/intervals_icu/translations"
+    english = json.loads((path / "en.json").read_text(encoding="utf-8"))
+    return english["config"]["error"]["invalid_url"].format_map(
+        result["description_placeholders"]
+    )
+
+
+async def test_user_https_url_is_used(
+    hass: HomeAssistant, emulator: EmulatorServer
+) -> None:
+    """An https URL passes the rule and is tried (here nothing listens there)."""
+    url = f"https://127.0.0.1:{_closed_port()}"
+
+    result = await _submit(hass, await _start(hass), url)
+
+    # Tried, not refused as unsafe; the emulator (plain http) saw nothing.
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert len(emulator.state.log) == 0
+    typed = {CONF_URL: url}
+    await _assert_error_then_recover(
+        hass, emulator, result, typed, {"base": "cannot_connect"}
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https:///api",  # https without a host
+        "http://[::1",  # not a URL at all
+        "http://127.0.0.1:99999",
+        "https://:443",
+    ],
+)
+async def test_user_malformed_url(
+    hass: HomeAssistant, emulator: EmulatorServer, url: str
+) -> None:
+    result = await _submit(hass, await _start(hass), url)
+
+    assert len(emulator.state.log) == 0
+    await _assert_error_then_recover(
+        hass, emulator, result, {CONF_URL: url}, {CONF_URL: "invalid_url"}
+    )
+
+
+async def test_user_invalid_url_error_names_the_addresses(
+    hass: HomeAssistant, emulator: EmulatorServer
+) -> None:
+    """The URLs come from the code, so no translation has to carry one."""
+    result = await _submit(hass, await _start(hass), "http://intervals.icu")
+
+    assert result["errors"] == {CONF_URL: "invalid_url"}
+    text = _invalid_url_text(result)
+    assert "https://intervals.icu" in text
+    assert "http://127.0.0.1:8765" in text
+    assert "{" not in text
+
+
+async def test_reconfigure_unsafe_url(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
+) -> None:
+    entry = setup_integration
+    result = await entry.start_reconfigure_flow(hass)
+    requests = len(emulator.state.log)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: API_KEY, CONF_URL: "http://192.168.1.20:8765"},
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_URL: "invalid_url"}
+    assert "https://intervals.icu" in _invalid_url_text(result)
+    assert len(emulator.state.log) == requests
+    assert entry.data[CONF_URL] == emulator.url

@@ -41,6 +41,8 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+# The addresses named in the invalid_url error: no URL may be in a translation.
+_URL_PLACEHOLDERS = {"example_url": DEFAULT_URL, "demo_url": "http://127.0.0.1:8765"}
 
 
 def server_url(url: str) -> str | None:
@@ -160,6 +162,7 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="user",
             data_schema=self._schema("user", user_input or {}),
+            description_placeholders=_URL_PLACEHOLDERS,
             errors=errors,
         )
 
@@ -216,11 +219,13 @@ class IntervalsConfigFlow(ConfigFlow, domain=DOMAIN):
                     },
                 )
         suggested = {CONF_URL: entry.data[CONF_URL]}
+        placeholders = {"name": entry.title}
         if self.source == SOURCE_RECONFIGURE:
             suggested |= user_input or {}
+            placeholders |= _URL_PLACEHOLDERS
         return self.async_show_form(
             step_id=step_id,
             data_schema=self._schema(step_id, suggested, entry.data[CONF_URL]),
-            description_placeholders={"name": entry.title},
+            description_placeholders=placeholders,
             errors=errors,
         )
