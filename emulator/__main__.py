@@ -1,10 +1,17 @@
-"""Run the emulator with a demo athlete: `python -m emulator --demo`."""
+"""Run the emulator with a demo athlete: `python -m emulator --demo`.
+
+SIGUSR1 replaces the demo athlete's API key (demo-key, then demo-key-2,
+demo-key-3, ...): the old key is refused from then on, so Home Assistant asks
+for the new one (re-authentication). `scripts/develop --demo` writes the
+emulator's process id to config/emulator.pid for that.
+"""
 
 import argparse
 import asyncio
 from collections.abc import Iterator
 import contextlib
 from datetime import UTC, date, datetime, timedelta
+import os
 import signal
 import sys
 from zoneinfo import ZoneInfo
@@ -46,6 +53,15 @@ def build_demo_state(
     return EmulatorState.with_athletes(athlete)
 
 
+def rotate_demo_key(state: EmulatorState) -> str:
+    """Replace the demo athlete's key with the next one; return the new key."""
+    current = state.athletes[DEMO_ATHLETE_ID].api_key
+    number = int(current.rsplit("-", 1)[1]) if current != DEMO_API_KEY else 1
+    new_key = f"{DEMO_API_KEY}-{number + 1}"
+    state.set_api_key(DEMO_ATHLETE_ID, new_key)
+    return new_key
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(
@@ -79,11 +95,31 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> 
     )
     if args.rate_limit:
         state.enable_rate_limit()
-    with _stop_on_signals(stop) as stopped:
+    with _stop_on_signals(stop) as stopped, _rotate_key_on_sigusr1(state):
         async with EmulatorServer(state, host=args.host, port=args.port) as server:
             banner = _banner(server.url, state.athletes[DEMO_ATHLETE_ID])
             print(banner, flush=True)  # noqa: T201
             await stopped.wait()
+
+
+@contextlib.contextmanager
+def _rotate_key_on_sigusr1(state: EmulatorState) -> Iterator[None]:
+    """Let `kill -USR1` replace the demo key, to try re-authentication."""
+
+    def rotate() -> None:
+        new_key = rotate_demo_key(state)
+        print(f"API key replaced: the old one is refused; use {new_key}", flush=True)  # noqa: T201
+
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGUSR1, rotate)
+    except NotImplementedError, AttributeError:  # Windows has no SIGUSR1
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGUSR1)
 
 
 def _banner(url: str, athlete: Athlete) -> str:
@@ -98,6 +134,7 @@ def _banner(url: str, athlete: Athlete) -> str:
                 f"{len(athlete.wellness)} wellness days, {len(athlete.events)} events"
             ),
             f"  Try: curl -u API_KEY:{DEMO_API_KEY} {url}/api/v1/athlete/0",
+            f"  kill -USR1 {os.getpid()} replaces the key (to try re-authentication).",
             "Press Ctrl+C to stop.",
         )
     )

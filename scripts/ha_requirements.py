@@ -3,7 +3,8 @@
     python scripts/ha_requirements.py [--all] [CONFIG_DIR]
 
 HA sets up its default integrations, the domains in configuration.yaml, the
-custom integrations in this checkout and all their manifest dependencies; any
+custom integrations in this checkout, those onboarding adds, and all their
+manifest dependencies; any
 requirement of those that is not installed, HA installs on start (online).
 Prints those missing (or, with --all, all of them) as pins for
 requirements_dev.txt; exits 1 when some are missing.
@@ -21,6 +22,10 @@ from homeassistant.util.package import is_installed
 from homeassistant.util.yaml import load_yaml_dict
 
 REPO = Path(__file__).resolve().parent.parent
+# What onboarding sets up when its core_config step finishes
+# (homeassistant/components/onboarding/views.py): met only where a home
+# location was chosen; radio_browser and met need internet to load fully.
+ONBOARDING_INTEGRATIONS = {"google_translate", "met", "radio_browser", "shopping_list"}
 
 
 def manifests() -> dict[str, dict[str, object]]:
@@ -42,6 +47,7 @@ def domains_to_set_up(
     wanted = set(bootstrap.CORE_INTEGRATIONS) | set(bootstrap.DEFAULT_INTEGRATIONS)
     wanted |= {str(key).split(" ", 1)[0] for key in config}
     wanted |= {p.parent.name for p in (REPO / "custom_components").glob("*/")}
+    wanted |= ONBOARDING_INTEGRATIONS
     result: set[str] = set()
     todo = [d for d in wanted if d in known]
     while todo:

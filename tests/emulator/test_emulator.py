@@ -48,6 +48,7 @@ from emulator.__main__ import (
     build_demo_state,
     main,
     parse_args,
+    rotate_demo_key,
     serve,
 )
 from emulator.faults import reshape
@@ -1265,3 +1266,47 @@ def test_cli_runs_and_stops_on_sigint() -> None:
         finally:
             if cli.poll() is None:
                 cli.kill()
+
+
+def test_rotate_demo_key() -> None:
+    state = build_demo_state(now=NOW, activities_per_year=20)
+    assert rotate_demo_key(state) == "demo-key-2"
+    assert not state.can_read(DEMO_API_KEY, DEMO_ATHLETE_ID)
+    assert state.can_read("demo-key-2", DEMO_ATHLETE_ID)
+    assert rotate_demo_key(state) == "demo-key-3"
+    assert not state.can_read("demo-key-2", DEMO_ATHLETE_ID)
+
+
+async def test_demo_key_is_replaced_on_sigusr1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`kill -USR1` makes the emulator refuse the key, as a regenerated key would."""
+    stop = asyncio.Event()
+    args = parse_args(["--demo", "--port", "0", "--activities-per-year", "20"])
+    task = asyncio.create_task(serve(args, stop))
+    output = ""
+    for _ in range(500):
+        await asyncio.sleep(0.01)
+        output += capsys.readouterr().out
+        if "Press Ctrl+C" in output:
+            break
+    assert f"kill -USR1 {os.getpid()}" in output
+    url = output.split("listening on ")[1].split()[0]
+
+    async def status(key: str) -> int:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"{url}/api/v1/athlete/0", headers=basic(key)) as response,
+        ):
+            return response.status
+
+    assert await status(DEMO_API_KEY) == 200
+    os.kill(os.getpid(), signal.SIGUSR1)
+    await asyncio.sleep(0.1)
+    assert "use demo-key-2" in capsys.readouterr().out
+    assert await status(DEMO_API_KEY) == 401
+    assert await status("demo-key-2") == 200
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    # The handler is gone again once serve() returns.
+    assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
