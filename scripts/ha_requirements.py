@@ -55,9 +55,12 @@ def domains_to_set_up(
         if domain in result:
             continue
         result.add(domain)
-        dependencies = known[domain].get("dependencies", [])
-        assert isinstance(dependencies, list)
-        todo.extend(d for d in dependencies if d in known)
+        # after_dependencies too: their code is imported when both are loaded
+        # (analytics imports hassio, which needs aiohasupervisor).
+        for kind in ("dependencies", "after_dependencies"):
+            dependencies = known[domain].get(kind, [])
+            assert isinstance(dependencies, list)
+            todo.extend(d for d in dependencies if d in known)
     return result
 
 
