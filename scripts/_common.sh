@@ -89,9 +89,12 @@ ensure_uv() {
     fi
   fi
   export UV
-  # Inside py314 the uv cache (~/.cache/uv in the root) and the checkout are
-  # different mounts, where hard links fail; copy without trying first.
-  if [ -n "${PY314_INSIDE:-}" ]; then
-    export UV_LINK_MODE="${UV_LINK_MODE:-copy}"
+  # uv hard-links installed files from its cache, which needs the cache and
+  # the venv on one mount. Inside py314 ~/.cache/uv is in the Debian root and
+  # the checkout a separate mount (copying instead takes ~40 s more), so there
+  # the cache sits beside the checkout, like ../shared: ../.cache/uv.
+  if [ -n "${PY314_INSIDE:-}" ] && [ -z "${UV_CACHE_DIR:-}" ]; then
+    UV_CACHE_DIR="$(dirname "$PWD")/.cache/uv"
+    export UV_CACHE_DIR
   fi
 }
