@@ -79,7 +79,6 @@ def test_same_keys_and_placeholders_as_english(path: Path) -> None:
     assert empty == []
 
 
-@pytest.mark.xfail(strict=True, reason="translations land later (issue 9)")
 def test_required_languages_exist() -> None:
     present = {p.stem for p in OTHER_LANGUAGES}
     assert sorted(set(REQUIRED_LANGUAGES) - present) == []
