@@ -109,9 +109,14 @@ async def integration_update(
         await client.get_athlete("0")
 
     async def fetch(
-        oldest: datetime, newest: datetime, fields: Sequence[str]
+        oldest: datetime,
+        newest: datetime,
+        fields: Sequence[str],
+        limit: int | None = None,
     ) -> list[Activity]:
-        return await client.get_activities("i1", oldest, newest, fields=fields)
+        return await client.get_activities(
+            "i1", oldest, newest, fields=fields, limit=limit
+        )
 
     await plan.async_read(today)
     await cache.async_sync(fetch, today, window_start(today))

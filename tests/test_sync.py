@@ -40,17 +40,19 @@ class FakeService:
         self.fields: list[tuple[str, ...]] = []
 
     async def fetch(
-        self, oldest: datetime, newest: datetime, fields: Sequence[str]
+        self,
+        oldest: datetime,
+        newest: datetime,
+        fields: Sequence[str],
+        limit: int | None = None,
     ) -> list[Activity]:
         self.requests.append((oldest, newest))
         self.fields.append(tuple(fields))
         found = [
             a for a in self.activities.values() if oldest <= a.start_local <= newest
         ]
-        return [
-            self.only(a, fields)
-            for a in sorted(found, key=lambda a: a.start_local, reverse=True)
-        ]
+        newest_first = sorted(found, key=lambda a: a.start_local, reverse=True)
+        return [self.only(a, fields) for a in newest_first[:limit]]
 
     @staticmethod
     def only(activity: Activity, fields: Sequence[str]) -> Activity:
@@ -291,3 +293,25 @@ def test_round_trip_and_damage() -> None:
         except TypeError, ValueError, KeyError:
             continue
         raise AssertionError(f"accepted {broken!r}")
+
+
+def test_last_activity_before_the_window_is_looked_up() -> None:
+    """On 1 January the week began last year: a run of 27 December is still the last."""
+    service = FakeService()
+    service.activities["i1"] = Activity(
+        id="i1", start_local=datetime(2026, 12, 27, 9, 0), type="Run", name="Run"
+    )
+    cache = ActivityCache("i1")
+    today = date(2027, 1, 1)
+    run(cache.async_sync(service.fetch, today, window_start(today)))
+    assert latest(cache.activities.values()) == service.activities["i1"]
+    # The daily re-read drops it from the window and finds it again.
+    tomorrow = date(2027, 1, 2)
+    run(cache.async_sync(service.fetch, tomorrow, window_start(tomorrow)))
+    assert latest(cache.activities.values()) == service.activities["i1"]
+    # An hourly update asks nothing more; deleted, it is gone within the hour.
+    before = len(service.requests)
+    del service.activities["i1"]
+    run(cache.async_sync(service.fetch, tomorrow, window_start(tomorrow)))
+    assert len(service.requests) == before + 1
+    assert latest(cache.activities.values()) is None

@@ -359,10 +359,13 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             self._athlete = await self.client.get_athlete(self.athlete_id)
 
         async def fetch(
-            oldest: datetime, newest: datetime, fields: Sequence[str]
+            oldest: datetime,
+            newest: datetime,
+            fields: Sequence[str],
+            limit: int | None = None,
         ) -> list[Activity]:
             return await self.client.get_activities(
-                self.athlete_id, oldest, newest, fields=fields
+                self.athlete_id, oldest, newest, fields=fields, limit=limit
             )
 
         wellness, events = await self.plan.async_read(today)

@@ -19,7 +19,7 @@ import glob
 import json
 import math
 from pathlib import Path
-from typing import Any, override
+from typing import Any, Protocol, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
@@ -50,8 +50,27 @@ RECENT_DAYS = 3
 # A reconcile asks for at most about this many activities per request.
 PAGE_SIZE = 5000
 
-type Fetch = Callable[[datetime, datetime, Sequence[str]], Awaitable[list[Activity]]]
-"""Fetch the activities whose local start lies in [oldest, newest], these fields."""
+
+class Fetch(Protocol):
+    """Fetch the activities whose local start lies in [oldest, newest], these fields.
+
+    With `limit`, only that many, the newest first (as the service lists them).
+    """
+
+    def __call__(
+        self,
+        oldest: datetime,
+        newest: datetime,
+        fields: Sequence[str],
+        limit: int | None = None,
+    ) -> Awaitable[list[Activity]]:
+        """Ask the service."""
+        ...
+
+
+# Where the look back for the last activity before the window starts: older
+# than any activity the service holds.
+LOOKBACK_START = datetime(1970, 1, 1)
 
 # Order of the columns of a persisted activity; a list per activity instead of
 # an object keeps 20,000 activities near 2 MB on disk.
@@ -315,7 +334,8 @@ class ActivityCache:
         recent = datetime.combine(today - timedelta(days=RECENT_DAYS), time.min)
         end = datetime.combine(today, time(23, 59, 59))
         added: list[str] = []
-        if self.needs_reconcile(today, start):
+        reconciled = self.needs_reconcile(today, start)
+        if reconciled:
             fetched: list[Activity] = []
             for oldest, newest in self.reconcile_windows(start, today):
                 fetched += await fetch(oldest, newest, TOTALS_FIELDS)
@@ -339,6 +359,15 @@ class ActivityCache:
             )
             added += (a.id for a in result.added)
             since = earlier
+        if reconciled and not any(
+            not a.is_stub and a.start_local <= end for a in self.activities.values()
+        ):
+            # Nothing in the window: the last activity is older (before New
+            # Year's week, after a break). The newest one before the window,
+            # so that the last-activity sensors know it; once a day at most.
+            before = datetime.combine(start, time.min) - timedelta(seconds=1)
+            last = await fetch(LOOKBACK_START, before, ACTIVITY_FIELDS, limit=1)
+            self._apply(*_merged(self.activities, last, lambda _: False))
         kept = [
             key
             for key in self.unannounced
