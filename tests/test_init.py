@@ -18,13 +18,17 @@ async def test_setup_and_unload(
     assert entry.state is ConfigEntryState.LOADED
     # The first update: the athlete, the wellness week, the calendar's next
     # two weeks, the year of activities (what the totals need) and the recent
-    # days' activities in full.
+    # days' activities in full, then the gear and the year's curves.
     assert [r.path.rsplit("/", 1)[-1] for r in emulator.state.log] == [
         "i123456",
         "wellness.json",
         "events.json",
         "activities",
         "activities",
+        "gear.json",
+        "power-curves.json",
+        "pace-curves.json",
+        "pace-curves.json",
     ]
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED

@@ -8,7 +8,8 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import IntervalsConfigEntry
+from .bests import RecordKind
+from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, IntervalsData
 from .entity import IntervalsEntity
 
 # Reads only the coordinator's snapshot.
@@ -22,6 +23,14 @@ NEW_ACTIVITY_EVENT = EventEntityDescription(
     event_types=[NEW_ACTIVITY],
 )
 
+NEW_RECORD = "new_record"
+
+NEW_RECORD_EVENT = EventEntityDescription(
+    key=NEW_RECORD,
+    translation_key=NEW_RECORD,
+    event_types=[kind.value for kind in RecordKind],
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001 - the platform signature
@@ -29,8 +38,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the new-activity event entity."""
+    coordinator = entry.runtime_data
     async_add_entities(
-        [IntervalsNewActivityEvent(entry.runtime_data, NEW_ACTIVITY_EVENT)]
+        [
+            IntervalsNewActivityEvent(coordinator, NEW_ACTIVITY_EVENT),
+            IntervalsNewRecordEvent(coordinator, NEW_RECORD_EVENT),
+        ]
     )
 
 
@@ -68,3 +81,40 @@ class IntervalsNewActivityEvent(IntervalsEntity, EventEntity):
                 },
             )
             self.async_write_ha_state()
+
+
+class IntervalsNewRecordEvent(IntervalsEntity, EventEntity):
+    """Fires `power` or `pace` once for each best an update improved."""
+
+    def __init__(
+        self,
+        coordinator: IntervalsCoordinator,
+        entity_description: EventEntityDescription,
+    ) -> None:
+        """Remember the snapshot already seen: the first load is not news."""
+        super().__init__(coordinator, entity_description)
+        self._seen: IntervalsData | None = coordinator.data
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Fire for the new records of a snapshot not seen before."""
+        data = self.coordinator.data
+        if data is not self._seen:
+            self._seen = data
+            records = () if data.bests_gear is None else data.bests_gear.new_records
+            for record in records:
+                self._trigger_event(
+                    record.kind.value,
+                    {
+                        "key": record.key,
+                        "previous": record.previous,
+                        "value": record.value,
+                        "activity_id": record.activity_id,
+                        "url": None
+                        if record.activity_id is None
+                        else data.activity_url(record.activity_id),
+                    },
+                )
+                self.async_write_ha_state()
+        super()._handle_coordinator_update()

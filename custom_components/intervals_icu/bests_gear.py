@@ -1,0 +1,272 @@
+"""Bests and gear: when they are fetched, what they add to the snapshot, records.
+
+They change only when an activity arrives (or the athlete edits gear on the
+website), so they are fetched at start-up, in the daily reconcile, after an
+update that found a new activity, and after a reminder is reset; an hourly
+update that found nothing new costs no request for them. A failed fetch keeps
+the last values and is tried again on the next update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.storage import Store
+
+from .api import (
+    Gear,
+    IntervalsAuthenticationError,
+    IntervalsClient,
+    IntervalsError,
+    PaceCurve,
+    PowerCurve,
+)
+from .bests import (
+    RUN_TARGETS,
+    SWIM_TARGETS,
+    Best,
+    NewRecord,
+    RecordBook,
+    detect_records,
+    pace_bests,
+    power_bests,
+)
+from .const import DOMAIN, LOGGER
+from .gear import in_use
+
+STORAGE_VERSION = 1
+# The sports whose curves the bests come from.
+POWER_SPORT = "Ride"
+RUN_SPORT = "Run"
+SWIM_SPORT = "Swim"
+# Requests one full fetch costs: three curves and the gear list.
+REQUESTS_PER_FETCH = 4
+
+type DateLookup = Callable[[str], date | None]
+"""The local day of a cached activity, if the cache has it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BestsGearData:
+    """Bests of the year, gear in use, and the records an update set."""
+
+    year: int
+    bests: Mapping[str, Best | None] = field(default_factory=dict)
+    activity_dates: Mapping[str, date] = field(default_factory=dict)
+    """Local day of each activity holding a best."""
+    gear: tuple[Gear, ...] = ()
+    """Gear and components that are not retired."""
+    new_records: tuple[NewRecord, ...] = ()
+    """Bests improved by this update (never on the first load)."""
+
+    def gear_by_id(self, gear_id: str) -> Gear | None:
+        """The gear item in use with that id."""
+        return next((g for g in self.gear if g.id == gear_id), None)
+
+
+class RecordStore:
+    """The record book on disk, beside the activity cache."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Keep it in `.storage/intervals_icu.<entry_id>.records`."""
+        self._store: Store[dict[str, Any]] = _RecordStore(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.records", private=True
+        )
+
+    async def async_load(self) -> RecordBook | None:
+        """The saved book; none (a quiet fresh start) if missing or unusable."""
+        try:
+            data = await self._store.async_load()
+        except Exception:  # noqa: BLE001 - an unreadable book only means a fresh start
+            LOGGER.warning("The record book could not be read; starting afresh")
+            return None
+        return RecordBook.from_dict(data)
+
+    async def async_save(self, book: RecordBook) -> None:
+        """Write the book now: a record must not be announced twice."""
+        await self._store.async_save(book.as_dict())
+
+    async def async_remove(self) -> None:
+        """Delete the book."""
+        await self._store.async_remove()
+
+
+class _RecordStore(Store[dict[str, Any]]):
+    @override
+    async def _async_migrate_func(
+        self,
+        old_major_version: int,
+        old_minor_version: int,
+        old_data: dict[str, Any],
+    ) -> dict[str, Any]:
+        # Version 1 is the first; an unknown one is a fresh start.
+        return {}
+
+
+class BestsGearTracker:
+    """Fetches curves and gear when due and keeps what they showed."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        client: IntervalsClient,
+        athlete_id: str,
+    ) -> None:
+        """Start stale: the first update fetches everything."""
+        self.client = client
+        self.athlete_id = athlete_id
+        self.store = RecordStore(hass, entry_id)
+        self.data: BestsGearData | None = None
+        self._book: RecordBook | None = None
+        self._curves_stale = True
+        self._gear_stale = True
+        self._failing = False
+
+    async def async_load(self) -> None:
+        """Read the record book, so a restart announces nothing again."""
+        self._book = await self.store.async_load()
+
+    def mark_stale(self, *, curves: bool = True, gear: bool = True) -> None:
+        """Fetch again on the next update."""
+        self._curves_stale = self._curves_stale or curves
+        self._gear_stale = self._gear_stale or gear
+
+    def apply_gear(self, gear: Gear) -> None:
+        """Take a gear item as a write returned it (a reminder reset)."""
+        if self.data is None:
+            return
+        items = tuple(gear if g.id == gear.id else g for g in self.data.gear)
+        self.data = BestsGearData(
+            year=self.data.year,
+            bests=self.data.bests,
+            activity_dates=self.data.activity_dates,
+            gear=tuple(in_use(items)),
+        )
+
+    async def async_update(
+        self,
+        *,
+        today: date,
+        due: bool,
+        dates: DateLookup,
+    ) -> BestsGearData | None:
+        """Fetch what is due; return the snapshot part (records only if new)."""
+        if due:
+            self.mark_stale()
+        if not (self._curves_stale or self._gear_stale):
+            return self._without_news()
+        try:
+            data = await self._fetch(today, dates)
+        except IntervalsAuthenticationError:
+            raise
+        except IntervalsError as err:
+            if not self._failing:
+                self._failing = True
+                LOGGER.warning(
+                    "Bests and gear could not be fetched (%s); trying again "
+                    "on the next update",
+                    type(err).__name__,
+                )
+            return self._without_news()
+        if self._failing:
+            self._failing = False
+            LOGGER.info("Bests and gear are fetched again")
+        self.data = data
+        return data
+
+    def _without_news(self) -> BestsGearData | None:
+        # Records are news in one snapshot only.
+        if self.data is not None and self.data.new_records:
+            self.data = BestsGearData(
+                year=self.data.year,
+                bests=self.data.bests,
+                activity_dates=self.data.activity_dates,
+                gear=self.data.gear,
+            )
+        return self.data
+
+    async def _fetch(self, today: date, dates: DateLookup) -> BestsGearData:
+        previous = self.data
+        gear = previous.gear if previous is not None else ()
+        if self._gear_stale or previous is None:
+            gear = tuple(in_use(await self.client.get_gear(self.athlete_id)))
+        if not self._curves_stale and previous is not None:
+            self._gear_stale = False
+            return BestsGearData(
+                year=previous.year,
+                bests=previous.bests,
+                activity_dates=previous.activity_dates,
+                gear=gear,
+            )
+        first = date(today.year, 1, 1)
+        power = await self.client.get_power_curve(
+            self.athlete_id, POWER_SPORT, first, today
+        )
+        run = await self.client.get_pace_curve(self.athlete_id, RUN_SPORT, first, today)
+        swim = await self.client.get_pace_curve(
+            self.athlete_id, SWIM_SPORT, first, today
+        )
+        bests = {
+            **power_bests(power),
+            **pace_bests(run, RUN_TARGETS),
+            **pace_bests(swim, SWIM_TARGETS),
+        }
+        records, book = detect_records(self._book, today.year, bests)
+        if book != self._book:
+            await self.store.async_save(book)
+            self._book = book
+        self._curves_stale = self._gear_stale = False
+        return BestsGearData(
+            year=today.year,
+            bests=bests,
+            activity_dates=_holder_dates(bests, dates, (power, run, swim)),
+            gear=gear,
+            new_records=tuple(records),
+        )
+
+
+def _holder_dates(
+    bests: Mapping[str, Best | None],
+    dates: DateLookup,
+    curves: tuple[PowerCurve, PaceCurve, PaceCurve],
+) -> dict[str, date]:
+    """The day of each best's activity: from the cache, else from the curve."""
+    starts = {k: v for curve in curves for k, v in curve.activity_starts.items()}
+    found: dict[str, date] = {}
+    for best in bests.values():
+        if best is None or best.activity_id is None:
+            continue
+        day = dates(best.activity_id)
+        if day is None and best.activity_id in starts:
+            day = starts[best.activity_id].date()
+        if day is not None:
+            found[best.activity_id] = day
+    return found
+
+
+def gear_device_id(athlete_id: str, gear_id: str) -> str:
+    """The device identifier of a gear item (the athlete's is the bare id)."""
+    return f"{athlete_id}_gear_{gear_id}"
+
+
+@callback
+def async_remove_gone_gear(
+    hass: HomeAssistant, entry: ConfigEntry, athlete_id: str, gear_ids: set[str]
+) -> None:
+    """Remove the devices (and so the entities) of gear retired or deleted."""
+    wanted = {(DOMAIN, gear_device_id(athlete_id, g)) for g in gear_ids}
+    prefix = gear_device_id(athlete_id, "")
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        ours = {i for i in device.identifiers if i[0] == DOMAIN}
+        if any(i[1].startswith(prefix) for i in ours) and not ours & wanted:
+            registry.async_update_device(
+                device.id, remove_config_entry_id=entry.entry_id
+            )
