@@ -93,7 +93,9 @@ async def test_bests_equal_the_emulators_curves(
 ) -> None:
     power = curve("power", athlete, "Ride")
     for target in POWER_TARGETS:
-        state = hass.states.get(entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_{target.key}"))
+        state = hass.states.get(
+            entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_{target.key}")
+        )
         assert state is not None
         expected = point(power, "secs", target.at)
         assert expected is not None, target
@@ -130,9 +132,10 @@ async def test_bests_equal_the_emulators_curves(
             assert state.attributes["pace"] == format_pace(target.at / seconds, units)
             assert state.attributes["pace_units"] == units
             assert state.attributes["activity_id"] == activity_id
-            assert state.attributes["date"] == athlete.get_activity(activity_id)[
-                "start_date_local"
-            ][:10]
+            assert (
+                state.attributes["date"]
+                == athlete.get_activity(activity_id)["start_date_local"][:10]
+            )
     assert unknown >= 1, "the marathon at least was not run this year"
 
 
@@ -324,7 +327,9 @@ async def test_a_failed_curve_fetch_keeps_the_bests_and_retries(
     assert hass.states.get(five_k).state == before
     assert fired.states() == []
     await next_update(hass, frozen)
-    assert float(hass.states.get(five_k).state) == pytest.approx((old[0] - 5) / 60, abs=0.01)
+    assert float(hass.states.get(five_k).state) == pytest.approx(
+        (old[0] - 5) / 60, abs=0.01
+    )
     assert len(fired.states()) == 1
 
 
@@ -366,7 +371,9 @@ async def test_gear_devices_and_sensors(
     assert distance.attributes["unit_of_measurement"] == "km"
     assert float(distance.state) == 12_345.0
     assert float(gear_state("c1", "distance").state) == 3_120.0
-    assert float(gear_state("b1", "moving_time").state) == pytest.approx(1_543_000 / 3600)
+    assert float(gear_state("b1", "moving_time").state) == pytest.approx(
+        1_543_000 / 3600
+    )
     assert gear_state("g1", "activities").state == "71"
     # Due: the chain (used up). Not: the trainers (used up but snoozed), the rest.
     due = {
@@ -398,7 +405,9 @@ async def test_snooze_ends_without_a_request(
     entity_registry: er.EntityRegistry,
     setup_integration: MockConfigEntry,
 ) -> None:
-    trainers = entity_id(entity_registry, "binary_sensor", f"{ATHLETE_ID}_gear_g1_service_due")
+    trainers = entity_id(
+        entity_registry, "binary_sensor", f"{ATHLETE_ID}_gear_g1_service_due"
+    )
     assert hass.states.get(trainers).state == STATE_OFF
     frozen.move_to(datetime(2026, 6, 28, 22, 30, tzinfo=UTC))
     async_fire_time_changed(hass)
@@ -412,21 +421,29 @@ async def test_reset_turns_service_due_off(
     entity_registry: er.EntityRegistry,
     setup_integration: MockConfigEntry,
 ) -> None:
-    chain = entity_id(entity_registry, "binary_sensor", f"{ATHLETE_ID}_gear_c1_service_due")
+    chain = entity_id(
+        entity_registry, "binary_sensor", f"{ATHLETE_ID}_gear_c1_service_due"
+    )
     assert hass.states.get(chain).state == STATE_ON
-    button = entity_id(entity_registry, "button", f"{ATHLETE_ID}_gear_c1_reminder_3_reset")
+    button = entity_id(
+        entity_registry, "button", f"{ATHLETE_ID}_gear_c1_reminder_3_reset"
+    )
     state = hass.states.get(button)
     assert state is not None
     assert state.attributes["friendly_name"] == "Chain Mark Replace chain done"
     emulator.state.log.clear()
-    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": button}, blocking=True
+    )
     await hass.async_block_till_done()
     [put] = emulator.state.log.matching("reminder", method="PUT")
     assert put.path.endswith("/gear/c1/reminder/3")
     assert hass.states.get(chain).state == STATE_OFF
     assert hass.states.get(chain).attributes["reminders"][0]["percent_used"] == 0.0
     # The service agrees, and the limit is still there.
-    stored = next(g for g in emulator.state.athletes[ATHLETE_ID].gear if g["id"] == "c1")
+    stored = next(
+        g for g in emulator.state.athletes[ATHLETE_ID].gear if g["id"] == "c1"
+    )
     assert stored["reminders"][0]["distance"] == 3_000_000.0
 
 
@@ -436,16 +453,22 @@ async def test_reset_errors_are_translated(
     entity_registry: er.EntityRegistry,
     setup_integration: MockConfigEntry,
 ) -> None:
-    button = entity_id(entity_registry, "button", f"{ATHLETE_ID}_gear_c1_reminder_3_reset")
+    button = entity_id(
+        entity_registry, "button", f"{ATHLETE_ID}_gear_c1_reminder_3_reset"
+    )
     emulator.state.add_fault(Fault.http_status(503, path="reminder", times=1))
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+        await hass.services.async_call(
+            "button", "press", {"entity_id": button}, blocking=True
+        )
     assert err.value.translation_key == "request_server_error"
     # Deleted on the website meanwhile.
     athlete = emulator.state.athletes[ATHLETE_ID]
     next(g for g in athlete.gear if g["id"] == "c1")["reminders"].clear()
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+        await hass.services.async_call(
+            "button", "press", {"entity_id": button}, blocking=True
+        )
     assert err.value.translation_key == "reminder_gone"
 
 
@@ -458,7 +481,9 @@ async def test_retired_and_deleted_gear_go_away(
     setup_integration: MockConfigEntry,
 ) -> None:
     flats = entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_gear_g2_distance")
-    lube = entity_id(entity_registry, "button", f"{ATHLETE_ID}_gear_b1_reminder_2_reset")
+    lube = entity_id(
+        entity_registry, "button", f"{ATHLETE_ID}_gear_b1_reminder_2_reset"
+    )
     next(g for g in athlete.gear if g["id"] == "g2")["retired"] = "2026-06-14"
     athlete.gear = [g for g in athlete.gear if g["id"] != "c1"]
     bike = next(g for g in athlete.gear if g["id"] == "b1")
@@ -479,16 +504,21 @@ async def test_retired_and_deleted_gear_go_away(
     assert entity_registry.async_get(flats) is None
     assert hass.states.get(flats) is None
     assert entity_registry.async_get(lube) is None
-    assert entity_id(entity_registry, "button", f"{ATHLETE_ID}_gear_b1_reminder_1_reset")
+    assert entity_id(
+        entity_registry, "button", f"{ATHLETE_ID}_gear_b1_reminder_1_reset"
+    )
     # Un-retired, the flats come back.
     next(g for g in athlete.gear if g["id"] == "g2")["retired"] = None
     athlete.add_activity(
         start_local="2026-06-15T12:30:00", activity_type="Walk", moving_time=600
     )
     await next_update(hass, frozen)
-    assert hass.states.get(
-        entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_gear_g2_distance")
-    ).state == "84.0"
+    assert (
+        hass.states.get(
+            entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_gear_g2_distance")
+        ).state
+        == "84.0"
+    )
 
 
 async def test_removing_the_entry_deletes_the_record_book(
@@ -505,4 +535,6 @@ async def test_removing_the_entry_deletes_the_record_book(
 
 def test_dates_are_from_2026() -> None:
     assert NOW.date() == date(2026, 6, 15)
-    assert NOW + timedelta(days=13, hours=12, minutes=30) > datetime(2026, 6, 28, 22, tzinfo=UTC)
+    assert NOW + timedelta(days=13, hours=12, minutes=30) > datetime(
+        2026, 6, 28, 22, tzinfo=UTC
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, override
+from typing import Any, Protocol, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -70,6 +70,16 @@ class BestsGearData:
         return next((g for g in self.gear if g.id == gear_id), None)
 
 
+class BookStore(Protocol):
+    """Where the record book is kept."""
+
+    async def async_load(self) -> RecordBook | None:
+        """The saved book, if any."""
+
+    async def async_save(self, book: RecordBook) -> None:
+        """Keep the book."""
+
+
 class RecordStore:
     """The record book on disk, beside the activity cache."""
 
@@ -113,16 +123,12 @@ class BestsGearTracker:
     """Fetches curves and gear when due and keeps what they showed."""
 
     def __init__(
-        self,
-        hass: HomeAssistant,
-        entry_id: str,
-        client: IntervalsClient,
-        athlete_id: str,
+        self, client: IntervalsClient, athlete_id: str, store: BookStore
     ) -> None:
         """Start stale: the first update fetches everything."""
         self.client = client
         self.athlete_id = athlete_id
-        self.store = RecordStore(hass, entry_id)
+        self.store = store
         self.data: BestsGearData | None = None
         self._book: RecordBook | None = None
         self._curves_stale = True

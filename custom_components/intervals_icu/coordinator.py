@@ -39,7 +39,7 @@ from .api import (
     IntervalsRateLimitError,
     Wellness,
 )
-from .bests_gear import BestsGearData, BestsGearTracker
+from .bests_gear import BestsGearData, BestsGearTracker, RecordStore
 from .const import (
     CONF_ATHLETE_ID,
     CONF_GROUPS,
@@ -224,7 +224,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._unsub_midnight: CALLBACK_TYPE | None = None
         self._closed = False
         self.bests_gear = BestsGearTracker(
-            hass, entry.entry_id, client, self.athlete_id
+            client, self.athlete_id, RecordStore(hass, entry.entry_id)
         )
 
     @override
