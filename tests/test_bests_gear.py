@@ -193,20 +193,19 @@ async def test_a_faster_5k_fires_one_new_record(
             break
     else:
         pytest.fail("no 5 km time beats only the 5 km best")
-    old = (old, None)
     await next_update(hass, frozen)
     [record] = fired.states()
     assert record.attributes["event_type"] == "pace"
     assert record.attributes["key"] == "run_best_time_5k"
-    assert record.attributes["previous"] == old[0]
-    assert record.attributes["value"] == old[0] - faster
+    assert record.attributes["previous"] == old
+    assert record.attributes["value"] == old - faster
     assert record.attributes["activity_id"] == run["id"]
     assert record.attributes["url"] == f"{emulator.url}/activities/{run['id']}"
     sensor = hass.states.get(
         entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_run_best_time_5k")
     )
     assert sensor is not None
-    assert float(sensor.state) == pytest.approx((old[0] - faster) / 60, abs=0.01)
+    assert float(sensor.state) == pytest.approx((old - faster) / 60, abs=0.01)
     assert sensor.attributes["date"] == "2026-06-15"
 
     # Not twice: not on the next update, not after a restart.
