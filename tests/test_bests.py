@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.intervals_icu.api import Gear, PaceCurve, PowerCurve, Reminder
+from custom_components.intervals_icu.api import (
+    Gear,
+    IntervalsAuthenticationError,
+    IntervalsConnectionError,
+    PaceCurve,
+    PowerCurve,
+    Reminder,
+)
 from custom_components.intervals_icu.bests import (
     RUN_TARGETS,
     SWIM_TARGETS,
@@ -18,6 +25,7 @@ from custom_components.intervals_icu.bests import (
     pace_bests,
     power_bests,
 )
+from custom_components.intervals_icu.bests_gear import BestsGearTracker
 from custom_components.intervals_icu.gear import (
     in_use,
     is_snoozed,
@@ -332,3 +340,80 @@ def test_retired_gear_is_not_in_use() -> None:
         Gear(id="c", component=True),
     ]
     assert [g.id for g in in_use(gear)] == ["a", "c"]
+
+
+# The tracker, with a client that answers from memory ------------------------------
+
+
+class FakeClient:
+    """Answers like IntervalsClient; `fail` raises instead."""
+
+    def __init__(self) -> None:
+        self.fail: Exception | None = None
+        self.calls: list[str] = []
+
+    async def get_gear(self, athlete_id: str) -> list[Gear]:
+        self.calls.append("gear")
+        if self.fail:
+            raise self.fail
+        return [Gear(id="b1"), Gear(id="old", retired=date(2025, 1, 1))]
+
+    async def get_power_curve(self, *args: object) -> PowerCurve:
+        self.calls.append("power")
+        return PowerCurve(
+            secs=(5.0,),
+            watts=(900.0,),
+            activity_id=("a1",),
+            watts_per_kg=(None,),
+            wkg_activity_id=(None,),
+            activity_starts={"a1": datetime(2026, 3, 1, 9, 0)},
+        )
+
+    async def get_pace_curve(self, *args: object) -> PaceCurve:
+        self.calls.append("pace")
+        return PaceCurve()
+
+
+class MemoryBook:
+    def __init__(self) -> None:
+        self.book: RecordBook | None = None
+
+    async def async_load(self) -> RecordBook | None:
+        return self.book
+
+    async def async_save(self, book: RecordBook) -> None:
+        self.book = book
+
+
+async def test_tracker_dates_from_the_curve_when_the_cache_lacks_them() -> None:
+    client = FakeClient()
+    tracker = BestsGearTracker(client, "i1", MemoryBook())  # type: ignore[arg-type]
+    tracker.apply_gear(Gear(id="b1"))  # nothing fetched yet: nothing to change
+    assert tracker.data is None
+    data = await tracker.async_update(
+        today=date(2026, 6, 15), due=(), dates=lambda _: None
+    )
+    assert data is not None
+    assert data.activity_dates == {"a1": date(2026, 3, 1)}
+    assert [g.id for g in data.gear] == ["b1"]
+    assert client.calls == ["gear", "power", "pace", "pace"]
+    # Nothing due: no call.
+    await tracker.async_update(today=date(2026, 6, 15), due=(), dates=lambda _: None)
+    assert len(client.calls) == 4
+
+
+async def test_tracker_lets_a_refused_key_through() -> None:
+    client = FakeClient()
+    tracker = BestsGearTracker(client, "i1", MemoryBook())  # type: ignore[arg-type]
+    client.fail = IntervalsAuthenticationError("refused")
+    with pytest.raises(IntervalsAuthenticationError):
+        await tracker.async_update(
+            today=date(2026, 6, 15), due=(), dates=lambda _: None
+        )
+    client.fail = IntervalsConnectionError("down")
+    assert (
+        await tracker.async_update(
+            today=date(2026, 6, 15), due=(), dates=lambda _: None
+        )
+        is None
+    )

@@ -1,5 +1,6 @@
 """Bests of the year, the new-record event, gear devices and their reminders."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -10,11 +11,13 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.intervals_icu.api import SportSettings
 from custom_components.intervals_icu.bests import (
     POWER_TARGETS,
     RUN_TARGETS,
     SWIM_TARGETS,
 )
+from custom_components.intervals_icu.bests_gear import curve_sports
 from custom_components.intervals_icu.const import DOMAIN
 from custom_components.intervals_icu.training import format_pace
 from emulator.curves import curve_range, pace_curves, power_curves
@@ -25,6 +28,7 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.entity_platform import async_get_platforms
 
 from .conftest import ATHLETE_ID, NOW
 from .test_event import Fired, next_update
@@ -263,11 +267,27 @@ async def test_hourly_update_without_news_costs_no_curve_request(
     await next_update(hass, frozen)
     assert len(log) > 0
     assert log.count(CURVE_PATHS) == 0
+    # A walk can wear shoes but sets no ride, run or swim best: the gear only.
     athlete.add_activity(
         start_local="2026-06-15T12:30:00", activity_type="Walk", moving_time=1800
     )
     await next_update(hass, frozen)
-    assert log.count(CURVE_PATHS) == 4
+    assert [r.path.rsplit("/", 1)[-1] for r in log.matching(CURVE_PATHS)] == [
+        "gear.json"
+    ]
+    # A trail run: the gear and the run's pace curve (TrailRun is in its group).
+    log.clear()
+    athlete.add_activity(
+        start_local="2026-06-15T12:45:00",
+        activity_type="TrailRun",
+        distance=8000.0,
+        moving_time=3000,
+    )
+    await next_update(hass, frozen)
+    assert [
+        (r.path.rsplit("/", 1)[-1], r.query.get("type"))
+        for r in log.matching(CURVE_PATHS)
+    ] == [("gear.json", None), ("pace-curves.json", ["Run"])]
 
 
 async def test_new_year_starts_quietly(
@@ -532,8 +552,143 @@ async def test_removing_the_entry_deletes_the_record_book(
     assert key not in hass_storage
 
 
+def test_curve_sports_follow_the_sport_settings() -> None:
+    settings = [
+        SportSettings(types=("Ride", "VirtualRide", "GravelRide")),
+        SportSettings(types=("Run", "TrailRun")),
+    ]
+    assert curve_sports(["VirtualRide"], settings) == {"Ride"}
+    assert curve_sports(["TrailRun", "Walk", None], settings) == {"Run"}
+    # Without a group of its own, a sport counts only its own type.
+    assert curve_sports(["OpenWaterSwim"], settings) == set()
+    assert curve_sports(["Swim"], settings) == {"Swim"}
+    assert curve_sports([], settings) == set()
+
+
 def test_dates_are_from_2026() -> None:
     assert NOW.date() == date(2026, 6, 15)
     assert NOW + timedelta(days=13, hours=12, minutes=30) > datetime(
         2026, 6, 28, 22, tzinfo=UTC
     )
+
+
+# Edges ------------------------------------------------------------------------
+
+
+def _entity(hass: HomeAssistant, entity_id_: str) -> Any:
+    for platform in async_get_platforms(hass, DOMAIN):
+        if entity_id_ in platform.entities:
+            return platform.entities[entity_id_]
+    raise AssertionError(entity_id_)
+
+
+async def test_gear_gone_from_the_snapshot_reads_as_nothing(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    setup_integration: MockConfigEntry,
+) -> None:
+    due = _entity(
+        hass,
+        entity_id(
+            entity_registry, "binary_sensor", f"{ATHLETE_ID}_gear_c1_service_due"
+        ),
+    )
+    button = _entity(
+        hass,
+        entity_id(entity_registry, "button", f"{ATHLETE_ID}_gear_c1_reminder_3_reset"),
+    )
+    distance = _entity(
+        hass, entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_gear_c1_distance")
+    )
+    coordinator = setup_integration.runtime_data.coordinator
+    data = coordinator.data
+    assert data.bests_gear is not None
+    coordinator.data = replace(
+        data,
+        bests_gear=replace(
+            data.bests_gear, gear=tuple(g for g in data.bests_gear.gear if g.id != "c1")
+        ),
+    )
+    assert not due.available
+    assert due.is_on is None
+    assert due.extra_state_attributes is None
+    assert distance.native_value is None
+    assert not button.available
+    with pytest.raises(HomeAssistantError) as err:
+        await button.async_press()
+    assert err.value.translation_key == "reminder_gone"
+    coordinator.data = data
+
+
+async def test_a_refused_key_on_reset_starts_reauth(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    entity_registry: er.EntityRegistry,
+    setup_integration: MockConfigEntry,
+) -> None:
+    button = entity_id(
+        entity_registry, "button", f"{ATHLETE_ID}_gear_c1_reminder_3_reset"
+    )
+    emulator.state.set_api_key(ATHLETE_ID, "another-key")
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": button}, blocking=True
+        )
+    assert err.value.translation_key == "request_invalid_auth"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_pace_without_pace_units_uses_the_sports_usual(
+    hass: HomeAssistant,
+    athlete: Athlete,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    for settings in athlete.sport_settings:
+        settings.pop("pace_units", None)
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    swim = hass.states.get(
+        entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_swim_best_time_100m")
+    )
+    assert swim.attributes["pace_units"] == "SECS_100M"
+    assert swim.attributes["pace"].endswith(" /100m")
+    run = hass.states.get(
+        entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_run_best_time_5k")
+    )
+    assert run.attributes["pace"].endswith(" /km")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        # An older format: migrated to nothing.
+        {"version": 0, "minor_version": 1, "key": "k", "data": {"year": 2026}},
+        # A newer one this version cannot read.
+        {"version": 99, "minor_version": 1, "key": "k", "data": {"year": 2026}},
+        # Damaged.
+        {"version": 1, "minor_version": 1, "key": "k", "data": {"year": "soon"}},
+    ],
+)
+async def test_an_unusable_record_book_is_a_quiet_fresh_start(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    frozen: FrozenDateTimeFactory,
+    athlete: Athlete,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    stored: dict[str, Any],
+) -> None:
+    key = f"{DOMAIN}.{config_entry.entry_id}.records"
+    hass_storage[key] = {**stored, "key": key}
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    fired = Fired(hass, _record_entity(entity_registry))
+    await next_update(hass, frozen)
+    assert fired.states() == []
+    assert hass_storage[key]["data"]["year"] == 2026
+    assert hass_storage[key]["version"] == 1

@@ -9,9 +9,9 @@ the last values and is tried again on the next update.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any, Protocol, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -24,8 +24,7 @@ from .api import (
     IntervalsAuthenticationError,
     IntervalsClient,
     IntervalsError,
-    PaceCurve,
-    PowerCurve,
+    SportSettings,
 )
 from .bests import (
     RUN_TARGETS,
@@ -45,8 +44,9 @@ STORAGE_VERSION = 1
 POWER_SPORT = "Ride"
 RUN_SPORT = "Run"
 SWIM_SPORT = "Swim"
-# Requests one full fetch costs: three curves and the gear list.
-REQUESTS_PER_FETCH = 4
+CURVE_SPORTS = (POWER_SPORT, RUN_SPORT, SWIM_SPORT)
+GEAR = "gear"
+ALL_PARTS = (*CURVE_SPORTS, GEAR)
 
 type DateLookup = Callable[[str], date | None]
 """The local day of a cached activity, if the cache has it."""
@@ -119,6 +119,28 @@ class _RecordStore(Store[dict[str, Any]]):
         return {}
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What one curve gave: its bests, and the start of their activities."""
+
+    bests: Mapping[str, Best | None]
+    starts: Mapping[str, datetime]
+
+
+def curve_sports(
+    types: Iterable[str | None], settings: Iterable[SportSettings]
+) -> set[str]:
+    """The curves an activity of these types can change: its sport's group's."""
+    wanted = {t for t in types if t}
+    settings = tuple(settings)
+    sports: set[str] = set()
+    for sport in CURVE_SPORTS:
+        group = next((s.types for s in settings if sport in s.types), (sport,))
+        if wanted.intersection(group):
+            sports.add(sport)
+    return sports
+
+
 class BestsGearTracker:
     """Fetches curves and gear when due and keeps what they showed."""
 
@@ -131,42 +153,35 @@ class BestsGearTracker:
         self.store = store
         self.data: BestsGearData | None = None
         self._book: RecordBook | None = None
-        self._curves_stale = True
-        self._gear_stale = True
+        self._parts: dict[str, _Part] = {}
+        self._year: int | None = None
+        self._stale: set[str] = {*CURVE_SPORTS, GEAR}
         self._failing = False
 
     async def async_load(self) -> None:
         """Read the record book, so a restart announces nothing again."""
         self._book = await self.store.async_load()
 
-    def mark_stale(self, *, curves: bool = True, gear: bool = True) -> None:
-        """Fetch again on the next update."""
-        self._curves_stale = self._curves_stale or curves
-        self._gear_stale = self._gear_stale or gear
+    def mark_stale(self, parts: Iterable[str] = ALL_PARTS) -> None:
+        """Fetch these (curve sports, GEAR) again on the next update."""
+        self._stale.update(parts)
 
     def apply_gear(self, gear: Gear) -> None:
         """Take a gear item as a write returned it (a reminder reset)."""
         if self.data is None:
             return
         items = tuple(gear if g.id == gear.id else g for g in self.data.gear)
-        self.data = BestsGearData(
-            year=self.data.year,
-            bests=self.data.bests,
-            activity_dates=self.data.activity_dates,
-            gear=tuple(in_use(items)),
-        )
+        self.data = replace(self.data, gear=tuple(in_use(items)), new_records=())
 
     async def async_update(
-        self,
-        *,
-        today: date,
-        due: bool,
-        dates: DateLookup,
+        self, *, today: date, due: Iterable[str], dates: DateLookup
     ) -> BestsGearData | None:
         """Fetch what is due; return the snapshot part (records only if new)."""
-        if due:
-            self.mark_stale()
-        if not (self._curves_stale or self._gear_stale):
+        self.mark_stale(due)
+        if self._year != today.year:
+            # A new year's curves start from nothing: all of them, now.
+            self.mark_stale(CURVE_SPORTS)
+        if not self._stale:
             return self._without_news()
         try:
             data = await self._fetch(today, dates)
@@ -190,61 +205,60 @@ class BestsGearTracker:
     def _without_news(self) -> BestsGearData | None:
         # Records are news in one snapshot only.
         if self.data is not None and self.data.new_records:
-            self.data = BestsGearData(
-                year=self.data.year,
-                bests=self.data.bests,
-                activity_dates=self.data.activity_dates,
-                gear=self.data.gear,
-            )
+            self.data = replace(self.data, new_records=())
         return self.data
 
     async def _fetch(self, today: date, dates: DateLookup) -> BestsGearData:
-        previous = self.data
-        gear = previous.gear if previous is not None else ()
-        if self._gear_stale or previous is None:
+        gear = () if self.data is None else self.data.gear
+        if GEAR in self._stale or self.data is None:
             gear = tuple(in_use(await self.client.get_gear(self.athlete_id)))
-        if not self._curves_stale and previous is not None:
-            self._gear_stale = False
-            return BestsGearData(
-                year=previous.year,
-                bests=previous.bests,
-                activity_dates=previous.activity_dates,
-                gear=gear,
-            )
+            self._stale.discard(GEAR)
+        if self._year != today.year:
+            self._parts.clear()
+            self._year = today.year
         first = date(today.year, 1, 1)
-        power = await self.client.get_power_curve(
-            self.athlete_id, POWER_SPORT, first, today
-        )
-        run = await self.client.get_pace_curve(self.athlete_id, RUN_SPORT, first, today)
-        swim = await self.client.get_pace_curve(
-            self.athlete_id, SWIM_SPORT, first, today
-        )
-        bests = {
-            **power_bests(power),
-            **pace_bests(run, RUN_TARGETS),
-            **pace_bests(swim, SWIM_TARGETS),
-        }
-        records, book = detect_records(self._book, today.year, bests)
-        if book != self._book:
-            await self.store.async_save(book)
-            self._book = book
-        self._curves_stale = self._gear_stale = False
+        fetched = False
+        for sport in CURVE_SPORTS:
+            if sport not in self._stale and sport in self._parts:
+                continue
+            # Each part is kept as soon as it is fetched: if a later one fails,
+            # the next update asks only for what is still missing.
+            self._parts[sport] = await self._fetch_part(sport, first, today)
+            self._stale.discard(sport)
+            fetched = True
+        bests = {k: v for part in self._parts.values() for k, v in part.bests.items()}
+        starts = {k: v for part in self._parts.values() for k, v in part.starts.items()}
+        records: list[NewRecord] = []
+        if fetched:
+            records, book = detect_records(self._book, today.year, bests)
+            if book != self._book:
+                await self.store.async_save(book)
+                self._book = book
         return BestsGearData(
             year=today.year,
             bests=bests,
-            activity_dates=_holder_dates(bests, dates, (power, run, swim)),
+            activity_dates=_holder_dates(bests, dates, starts),
             gear=gear,
             new_records=tuple(records),
         )
+
+    async def _fetch_part(self, sport: str, first: date, today: date) -> _Part:
+        if sport == POWER_SPORT:
+            power = await self.client.get_power_curve(
+                self.athlete_id, sport, first, today
+            )
+            return _Part(power_bests(power), power.activity_starts)
+        pace = await self.client.get_pace_curve(self.athlete_id, sport, first, today)
+        targets = RUN_TARGETS if sport == RUN_SPORT else SWIM_TARGETS
+        return _Part(pace_bests(pace, targets), pace.activity_starts)
 
 
 def _holder_dates(
     bests: Mapping[str, Best | None],
     dates: DateLookup,
-    curves: tuple[PowerCurve, PaceCurve, PaceCurve],
+    starts: Mapping[str, datetime],
 ) -> dict[str, date]:
     """The day of each best's activity: from the cache, else from the curve."""
-    starts = {k: v for curve in curves for k, v in curve.activity_starts.items()}
     found: dict[str, date] = {}
     for best in bests.values():
         if best is None or best.activity_id is None:

@@ -39,7 +39,14 @@ from .api import (
     IntervalsRateLimitError,
     Wellness,
 )
-from .bests_gear import BestsGearData, BestsGearTracker, RecordStore
+from .bests_gear import (
+    ALL_PARTS,
+    GEAR,
+    BestsGearData,
+    BestsGearTracker,
+    RecordStore,
+    curve_sports,
+)
 from .const import (
     CONF_ATHLETE_ID,
     CONF_GROUPS,
@@ -380,8 +387,16 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self.store.async_schedule_save(self.cache)
         # After the activities, so that a new one is in the curves; a failure
         # here keeps the last bests and gear and loses none of that news.
+        if reconcile:
+            due: set[str] = {*ALL_PARTS}
+        elif new:
+            # Gear counts every activity; a curve only its sport's.
+            types = (a.type for a in new)
+            due = {GEAR, *curve_sports(types, self._athlete.sport_settings)}
+        else:
+            due = set()
         bests_gear = await self.bests_gear.async_update(
-            today=today, due=reconcile or bool(new), dates=self._activity_day
+            today=today, due=due, dates=self._activity_day
         )
         # Totals of tens of thousands of activities: in a worker thread, over
         # a copy taken here, so that the event loop never waits for them.
