@@ -29,6 +29,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.entity_platform import async_get_platforms
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 
 from .conftest import ATHLETE_ID, NOW
 from .test_event import Fired, next_update
@@ -692,3 +693,19 @@ async def test_an_unusable_record_book_is_a_quiet_fresh_start(
     assert fired.states() == []
     assert hass_storage[key]["data"]["year"] == 2026
     assert hass_storage[key]["version"] == 1
+
+
+async def test_gear_distance_in_miles_for_us_users(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get(
+        entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_gear_b1_distance")
+    )
+    assert state.attributes["unit_of_measurement"] == "mi"
+    assert float(state.state) == pytest.approx(12_345_000 / 1609.344)
