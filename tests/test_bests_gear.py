@@ -19,6 +19,9 @@ from custom_components.intervals_icu.bests import (
 )
 from custom_components.intervals_icu.bests_gear import curve_sports
 from custom_components.intervals_icu.const import DOMAIN
+from custom_components.intervals_icu.diagnostics import (
+    async_get_config_entry_diagnostics,
+)
 from custom_components.intervals_icu.training import format_pace
 from emulator.curves import curve_range, pace_curves, power_curves
 from emulator.faults import Fault
@@ -709,3 +712,17 @@ async def test_gear_distance_in_miles_for_us_users(
     )
     assert state.attributes["unit_of_measurement"] == "mi"
     assert float(state.state) == pytest.approx(12_345_000 / 1609.344)
+
+
+async def test_diagnostics_without_bests_and_gear(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    config_entry: MockConfigEntry,
+) -> None:
+    emulator.state.add_fault(Fault.http_status(503, path="gear", times=1))
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await async_get_config_entry_diagnostics(hass, config_entry)
+    assert result["bests_gear"] is None
+    assert result["last_update"]["success"] is True

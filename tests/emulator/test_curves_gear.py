@@ -307,3 +307,30 @@ def test_gear_follows_the_generation_end() -> None:
     shoes = next(g for g in athlete.gear if g["id"] == "g1")
     snoozed = datetime.fromisoformat(shoes["reminders"][0]["snoozed_until"])
     assert snoozed.astimezone(UTC) == datetime(2026, 3, 14, 23, 0, tzinfo=UTC)
+
+
+async def test_a_sport_without_settings_counts_only_its_own_type(
+    api: Api, athlete: Athlete
+) -> None:
+    athlete.add_activity(
+        start_local="2025-12-30T09:00:00",
+        activity_type="Rowing",
+        distance=2000.0,
+        moving_time=480,
+        icu_average_watts=260,
+    )
+    power = (
+        await api.get(f"{API}/0/power-curves.json", {"type": "Rowing", **YEAR})
+    ).json()["list"][0]
+    assert power["values"][power["secs"].index(300)] >= 260
+    pace = (
+        await api.get(f"{API}/0/pace-curves.json", {"type": "Rowing", **YEAR})
+    ).json()["list"][0]
+    assert pace["values"][pace["distance"].index(2000.0)] == 480
+
+
+async def test_a_reset_time_without_offset_is_local(api: Api, athlete: Athlete) -> None:
+    flats = next(g for g in athlete.gear if g["id"] == "g2")
+    flats["reminders"][0]["last_reset"] = "2025-12-01T00:00:00"
+    gear = {g["id"]: g for g in (await api.get(f"{API}/0/gear.json")).json()}
+    assert gear["g2"]["reminders"][0]["days_used"] == 30
