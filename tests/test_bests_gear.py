@@ -604,7 +604,7 @@ async def test_gear_gone_from_the_snapshot_reads_as_nothing(
     distance = _entity(
         hass, entity_id(entity_registry, "sensor", f"{ATHLETE_ID}_gear_c1_distance")
     )
-    coordinator = setup_integration.runtime_data.coordinator
+    coordinator = setup_integration.runtime_data
     data = coordinator.data
     assert data.bests_gear is not None
     coordinator.data = replace(

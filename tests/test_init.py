@@ -50,7 +50,14 @@ async def test_runtime_data_is_the_coordinator(
     assert isinstance(coordinator, IntervalsCoordinator)
     assert coordinator.base_url == emulator.url
     assert coordinator.data.activity_url("i9") == f"{emulator.url}/activities/i9"
-    [device] = dr.async_entries_for_config_entry(device_registry, config_entry.entry_id)
+    # The athlete's device; the gear's devices hang under it.
+    [device] = [
+        d
+        for d in dr.async_entries_for_config_entry(
+            device_registry, config_entry.entry_id
+        )
+        if d.via_device_id is None
+    ]
     assert device.configuration_url == emulator.url
 
 

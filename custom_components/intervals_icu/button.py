@@ -10,17 +10,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import (
-    Gear,
-    IntervalsAuthenticationError,
-    IntervalsError,
-    IntervalsNotFoundError,
-    Reminder,
-)
+from .api import Gear, IntervalsNotFoundError, Reminder
 from .const import DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 from .entity import IntervalsGearEntity, async_add_gear_entities
-from .errors import request_error
+from .errors import handle_request_errors
 
 # One reset at a time: each is a write followed by a refresh.
 PARALLEL_UPDATES = 1
@@ -88,18 +82,15 @@ class IntervalsResetReminderButton(IntervalsGearEntity, ButtonEntity):
                 translation_domain=DOMAIN, translation_key="reminder_gone"
             )
         coordinator = self.coordinator
-        try:
-            gear = await coordinator.client.reset_reminder(
-                coordinator.athlete_id, self.gear_id, reminder
-            )
-        except IntervalsNotFoundError as err:
-            # Deleted on the website since the last update.
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="reminder_gone"
-            ) from err
-        except IntervalsError as err:
-            if isinstance(err, IntervalsAuthenticationError):
-                coordinator.config_entry.async_start_reauth(self.hass)
-            raise request_error(err) from err
+        with handle_request_errors(self.hass, coordinator.config_entry):
+            try:
+                gear = await coordinator.client.reset_reminder(
+                    coordinator.athlete_id, self.gear_id, reminder
+                )
+            except IntervalsNotFoundError as err:
+                # Deleted on the website since the last update.
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN, translation_key="reminder_gone"
+                ) from err
         coordinator.bests_gear.apply_gear(gear)
         await coordinator.async_request_refresh()

@@ -448,7 +448,6 @@ class IntervalsClient:
     async def _curves(
         self, path: str, athlete_id: str, sport: str, oldest: date, newest: date
     ) -> Any:
-        athlete_id = normalize_athlete_id(athlete_id)
         if _PATH_ID.fullmatch(sport) is None:
             raise ValueError("malformed sport")
         for day in (oldest, newest):
@@ -456,28 +455,26 @@ class IntervalsClient:
             if not isinstance(day, date) or isinstance(day, datetime):
                 raise TypeError("curve ranges are dates")
         params = {"type": sport, "curves": curve_id(oldest, newest)}
-        return await self._call(athlete_id, (path,), params)
+        return await self.request("GET", athlete_id, (path,), params)
 
     async def get_gear(self, athlete_id: str) -> list[Gear]:
         """Return all the athlete's gear and components, retired ones included."""
-        athlete_id = normalize_athlete_id(athlete_id)
-        data = await self._call(athlete_id, ("gear.json",), {})
+        data = await self.request("GET", athlete_id, ("gear.json",), {})
         return parse_list(data, Gear.from_json, "gear")
 
     async def reset_reminder(
         self, athlete_id: str, gear_id: str, reminder: Reminder
     ) -> Gear:
         """Mark a reminder's service done; return the gear as it is now."""
-        athlete_id = normalize_athlete_id(athlete_id)
         if _PATH_ID.fullmatch(gear_id) is None or not reminder.id.isdigit():
             raise ValueError("malformed gear or reminder id")
-        data = await self._call(
+        data = await self.request(
+            "PUT",
             athlete_id,
             ("gear", gear_id, "reminder", reminder.id),
             # The spec requires both; no snooze days with a reset.
             {"reset": "true", "snoozeDays": "0"},
-            method="PUT",
             # Its own settings go back unchanged: the body replaces them.
-            body=reminder.limits_json(),
+            reminder.limits_json(),
         )
         return Gear.from_json(data)
