@@ -207,6 +207,7 @@ async def test_a_faster_5k_fires_one_new_record(
     assert record.attributes["key"] == "run_best_time_5k"
     assert record.attributes["previous"] == old
     assert record.attributes["value"] == old - faster
+    assert record.attributes["unit"] == "s"
     assert record.attributes["activity_id"] == run["id"]
     assert record.attributes["url"] == f"{emulator.url}/activities/{run['id']}"
     sensor = hass.states.get(
@@ -244,6 +245,7 @@ async def test_a_stronger_ride_fires_power_records(
     keys = {s.attributes["key"] for s in fired.states()}
     assert "ride_best_power_5min" in keys
     assert {s.attributes["event_type"] for s in fired.states()} == {"power"}
+    assert {s.attributes["unit"] for s in fired.states()} == {"W"}
     assert "ride_best_power_20min" not in keys, "a 6-minute ride sets no 20-min best"
 
 

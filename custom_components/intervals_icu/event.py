@@ -110,6 +110,8 @@ class IntervalsNewRecordEvent(IntervalsEntity, EventEntity):
                         "key": record.key,
                         "previous": record.previous,
                         "value": record.value,
+                        # Watts for power, seconds for a time over a distance.
+                        "unit": "W" if record.kind is RecordKind.POWER else "s",
                         "activity_id": record.activity_id,
                         "url": None
                         if record.activity_id is None
