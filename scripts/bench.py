@@ -116,6 +116,9 @@ class MemoryBook:
     async def async_save(self, book: RecordBook) -> None:
         self.book = book
 
+    def async_schedule_save(self, book: RecordBook) -> None:
+        self.book = book
+
 
 # The athlete's sport settings, as the last athlete request had them.
 SETTINGS: list[SportSettings] = []

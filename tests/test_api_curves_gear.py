@@ -1,5 +1,6 @@
 """The client's curves and gear calls, against the emulator on 127.0.0.1."""
 
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -216,3 +217,54 @@ def test_reminder_body_carries_only_its_settings() -> None:
         last_reset=datetime(2026, 1, 1, tzinfo=UTC),
     )
     assert reminder.limits_json() == {"id": 7, "name": "Wax", "days": 30}
+
+
+def test_impossible_points_are_left_out_and_counted() -> None:
+    dropped: Counter[str] = Counter()
+    curve = PowerCurve.from_json(
+        {
+            "list": [
+                {
+                    "secs": [5, 60, -3, 300],
+                    "values": [900, 1e308, 500, 380],
+                    "activity_id": ["a", "b", "c", "d"],
+                    "watts_per_kg": [12.0, 5.0, 6.0, 1e9],
+                }
+            ],
+            "activities": {
+                "a": {"start_date_local": "0001-01-01T00:00:00"},
+                "d": {"start_date_local": "2026-03-01T09:00:00"},
+            },
+        },
+        dropped,
+    )
+    assert curve.secs == (5, 300)
+    assert curve.watts == (900, 380)
+    assert curve.activity_id == ("a", "d")
+    assert curve.watts_per_kg == (12.0, None)
+    assert set(curve.activity_starts) == {"d"}
+    assert dropped == Counter({"values": 1, "secs": 1, "watts_per_kg": 1})
+    pace = PaceCurve.from_json(
+        {"list": [{"distance": [400.0, 1e12], "values": [70, 9000]}]}, dropped
+    )
+    assert pace.distance == (400.0,)
+    gear = Gear.from_json(
+        {
+            "id": "x",
+            "distance": -5,
+            "activities": 1e300,
+            "reminders": [
+                {
+                    "id": 1,
+                    "percent_used": float("inf"),
+                    "snoozed_until": "9999-12-31T23:00:00Z",
+                }
+            ],
+        },
+        dropped,
+    )
+    assert gear.distance is None
+    assert gear.activities is None
+    assert gear.reminders[0].percent_used is None
+    assert gear.reminders[0].snoozed_until is None
+    assert dropped["snoozed_until"] == 1

@@ -384,6 +384,9 @@ class MemoryBook:
     async def async_save(self, book: RecordBook) -> None:
         self.book = book
 
+    def async_schedule_save(self, book: RecordBook) -> None:
+        self.book = book
+
 
 async def test_tracker_dates_from_the_curve_when_the_cache_lacks_them() -> None:
     client = FakeClient()
@@ -417,3 +420,38 @@ async def test_tracker_lets_a_refused_key_through() -> None:
         )
         is None
     )
+
+
+def test_pending_records_survive_in_the_book() -> None:
+    _, book = detect_records(None, 2026, {FIVE: _best(FIVE, 1200, "a")})
+    records, book = detect_records(book, 2026, {FIVE: _best(FIVE, 1150, "b")})
+    assert book.pending == tuple(records)
+    restored = RecordBook.from_dict(json.loads(json.dumps(book.as_dict())))
+    assert restored == book
+    # Found on 31 December, announced after midnight: still news then.
+    _, new_year = detect_records(book, 2027, {FIVE: None})
+    assert new_year.pending == tuple(records)
+    assert NewRecord.from_dict({"key": FIVE}) is None
+    assert NewRecord.from_dict([]) is None
+    broken = {**book.as_dict(), "pending": [{"key": FIVE, "kind": "speed"}]}
+    assert RecordBook.from_dict(broken) is None
+    assert RecordBook.from_dict({**book.as_dict(), "pending": {}}) is None
+    # Books saved before records were kept pending read as none pending.
+    older = {k: v for k, v in book.as_dict().items() if k != "pending"}
+    assert RecordBook.from_dict(older) == RecordBook(
+        year=2026, seen=book.seen, announced=book.announced
+    )
+
+
+async def test_tracker_hands_out_records_once() -> None:
+    client = FakeClient()
+    store = MemoryBook()
+    store.book = RecordBook(year=2026, seen={"ride_best_power_5s": 800.0})
+    tracker = BestsGearTracker(client, "i1", store)  # type: ignore[arg-type]
+    await tracker.async_load()
+    await tracker.async_update(today=date(2026, 6, 15), due=(), dates=lambda _: None)
+    [record] = tracker.take_unannounced()
+    assert (record.previous, record.value, record.activity_id) == (800, 900, "a1")
+    assert store.book is not None
+    assert store.book.pending == ()
+    assert tracker.take_unannounced() == ()

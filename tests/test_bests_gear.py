@@ -728,3 +728,36 @@ async def test_diagnostics_without_bests_and_gear(
     result = await async_get_config_entry_diagnostics(hass, config_entry)
     assert result["bests_gear"] is None
     assert result["last_update"]["success"] is True
+
+
+async def test_a_record_set_while_stopped_is_announced_once(
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    athlete: Athlete,
+    entity_registry: er.EntityRegistry,
+    setup_integration: MockConfigEntry,
+) -> None:
+    old = point(curve("pace", athlete, "Run"), "distance", 5000.0)
+    assert old is not None
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    # Uploaded while Home Assistant was stopped, the next day.
+    frozen.tick(timedelta(days=1))
+    athlete.add_activity(
+        start_local="2026-06-16T08:00:00",
+        activity_type="Run",
+        distance=5000.0,
+        moving_time=old[0] - 60,
+    )
+    fired = Fired(hass, _record_entity(entity_registry))
+    assert await hass.config_entries.async_setup(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    records = [s for s in fired.states() if s.attributes["key"] == "run_best_time_5k"]
+    assert len(records) == 1
+    assert records[0].attributes["value"] == old[0] - 60
+    await next_update(hass, frozen)
+    assert hass.config_entries.async_get_entry(setup_integration.entry_id)
+    assert len(fired.states()) == len(
+        [s for s in fired.states() if s.attributes["activity_id"] is not None]
+    )
+    assert [s.attributes["key"] for s in fired.states()].count("run_best_time_5k") == 1

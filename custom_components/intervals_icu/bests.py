@@ -147,6 +147,39 @@ class NewRecord:
     value: float
     activity_id: str | None
 
+    def as_dict(self) -> dict[str, Any]:
+        """The record as the event and the record book carry it."""
+        return {
+            "key": self.key,
+            "kind": self.kind.value,
+            "previous": self.previous,
+            "value": self.value,
+            "activity_id": self.activity_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> NewRecord | None:
+        """A saved record; None if anything in it is off."""
+        if not isinstance(data, dict):
+            return None
+        key, kind, activity_id = (data.get(k) for k in ("key", "kind", "activity_id"))
+        previous, value = _number(data.get("previous")), _number(data.get("value"))
+        if (
+            not isinstance(key, str)
+            or kind not in {k.value for k in RecordKind}
+            or not (activity_id is None or isinstance(activity_id, str))
+            or previous is None
+            or value is None
+        ):
+            return None
+        return cls(
+            key=key,
+            kind=RecordKind(kind),
+            previous=previous,
+            value=value,
+            activity_id=activity_id,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordBook:
@@ -160,6 +193,8 @@ class RecordBook:
     year: int
     seen: Mapping[str, float | None] = field(default_factory=dict)
     announced: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    pending: tuple[NewRecord, ...] = ()
+    """Records found but not yet fired as events (kept across restarts)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The persisted form."""
@@ -167,6 +202,7 @@ class RecordBook:
             "year": self.year,
             "seen": dict(self.seen),
             "announced": {key: list(ids) for key, ids in self.announced.items()},
+            "pending": [record.as_dict() for record in self.pending],
         }
 
     @classmethod
@@ -195,15 +231,35 @@ class RecordBook:
             if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
                 return None
             clean_announced[key] = tuple(ids)
-        return cls(year=year, seen=clean_seen, announced=clean_announced)
+        pending = data.get("pending", [])
+        records = (
+            [NewRecord.from_dict(item) for item in pending]
+            if isinstance(pending, list)
+            else [None]
+        )
+        if None in records:
+            return None
+        return cls(
+            year=year,
+            seen=clean_seen,
+            announced=clean_announced,
+            pending=tuple(r for r in records if r is not None),
+        )
 
 
 def _finite(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    return _number(value) is not None
+
+
+def _number(value: Any) -> float | None:
+    """A finite JSON number as a float; anything else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _mark(best: Best) -> str:
@@ -226,7 +282,11 @@ def detect_records(
         announced = {
             key: (_mark(best),) for key, best in current.items() if best is not None
         }
-        return [], RecordBook(year=year, seen=seen, announced=announced)
+        # Found last year, not yet announced: still news.
+        pending = () if book is None else book.pending
+        return [], RecordBook(
+            year=year, seen=seen, announced=announced, pending=pending
+        )
     records: list[NewRecord] = []
     marks = {key: tuple(ids) for key, ids in book.announced.items()}
     for key, best in current.items():
@@ -250,4 +310,9 @@ def detect_records(
         # (with the first load), so it is never news later.
         if best is not None and _mark(best) not in marks.get(key, ()):
             marks[key] = (*marks.get(key, ()), _mark(best))
-    return records, RecordBook(year=year, seen=seen, announced=marks)
+    return records, RecordBook(
+        year=year,
+        seen=seen,
+        announced=marks,
+        pending=(*book.pending, *records),
+    )

@@ -40,6 +40,7 @@ from .const import DOMAIN, LOGGER
 from .gear import in_use
 
 STORAGE_VERSION = 1
+SAVE_DELAY = 5
 # The sports whose curves the bests come from.
 POWER_SPORT = "Ride"
 RUN_SPORT = "Run"
@@ -62,8 +63,6 @@ class BestsGearData:
     """Local day of each activity holding a best."""
     gear: tuple[Gear, ...] = ()
     """Gear and components that are not retired."""
-    new_records: tuple[NewRecord, ...] = ()
-    """Bests improved by this update (never on the first load)."""
 
     def gear_by_id(self, gear_id: str) -> Gear | None:
         """The gear item in use with that id."""
@@ -77,7 +76,10 @@ class BookStore(Protocol):
         """The saved book, if any."""
 
     async def async_save(self, book: RecordBook) -> None:
-        """Keep the book."""
+        """Keep the book now."""
+
+    def async_schedule_save(self, book: RecordBook) -> None:
+        """Keep the book soon."""
 
 
 class RecordStore:
@@ -88,6 +90,8 @@ class RecordStore:
         self._store: Store[dict[str, Any]] = _RecordStore(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.records", private=True
         )
+        self._pending: RecordBook | None = None
+        self._closed = False
 
     async def async_load(self) -> RecordBook | None:
         """The saved book; none (a quiet fresh start) if missing or unusable."""
@@ -99,11 +103,32 @@ class RecordStore:
         return RecordBook.from_dict(data)
 
     async def async_save(self, book: RecordBook) -> None:
-        """Write the book now: a record must not be announced twice."""
+        """Write the book now: a record found must not be lost."""
+        if self._closed:
+            return
+        self._pending = None
         await self._store.async_save(book.as_dict())
+
+    def async_schedule_save(self, book: RecordBook) -> None:
+        """Write the book in a moment (after an announcement)."""
+        if self._closed:
+            return
+        self._pending = book
+        self._store.async_delay_save(book.as_dict, SAVE_DELAY)
+
+    async def async_close(self) -> None:
+        """The entry unloads: write what is waiting now, then never again."""
+        if self._closed:
+            return
+        self._closed = True
+        if (book := self._pending) is not None:
+            self._pending = None
+            await self._store.async_save(book.as_dict())
 
     async def async_remove(self) -> None:
         """Delete the book."""
+        self._closed = True
+        self._pending = None
         await self._store.async_remove()
 
 
@@ -171,7 +196,7 @@ class BestsGearTracker:
         if self.data is None:
             return
         items = tuple(gear if g.id == gear.id else g for g in self.data.gear)
-        self.data = replace(self.data, gear=tuple(in_use(items)), new_records=())
+        self.data = replace(self.data, gear=tuple(in_use(items)))
 
     async def async_update(
         self, *, today: date, due: Iterable[str], dates: DateLookup
@@ -182,7 +207,7 @@ class BestsGearTracker:
             # A new year's curves start from nothing: all of them, now.
             self.mark_stale(CURVE_SPORTS)
         if not self._stale:
-            return self._without_news()
+            return self.data
         try:
             data = await self._fetch(today, dates)
         except IntervalsAuthenticationError:
@@ -195,18 +220,21 @@ class BestsGearTracker:
                     "on the next update",
                     type(err).__name__,
                 )
-            return self._without_news()
+            return self.data
         if self._failing:
             self._failing = False
             LOGGER.info("Bests and gear are fetched again")
         self.data = data
         return data
 
-    def _without_news(self) -> BestsGearData | None:
-        # Records are news in one snapshot only.
-        if self.data is not None and self.data.new_records:
-            self.data = replace(self.data, new_records=())
-        return self.data
+    def take_unannounced(self) -> tuple[NewRecord, ...]:
+        """The records still to announce, oldest first; from now on, announced."""
+        book = self._book
+        if book is None or not book.pending:
+            return ()
+        self._book = replace(book, pending=())
+        self.store.async_schedule_save(self._book)
+        return book.pending
 
     async def _fetch(self, today: date, dates: DateLookup) -> BestsGearData:
         gear = () if self.data is None else self.data.gear
@@ -228,9 +256,9 @@ class BestsGearTracker:
             fetched = True
         bests = {k: v for part in self._parts.values() for k, v in part.bests.items()}
         starts = {k: v for part in self._parts.values() for k, v in part.starts.items()}
-        records: list[NewRecord] = []
         if fetched:
-            records, book = detect_records(self._book, today.year, bests)
+            # The records found join those still to announce, on disk at once.
+            _, book = detect_records(self._book, today.year, bests)
             if book != self._book:
                 await self.store.async_save(book)
                 self._book = book
@@ -239,7 +267,6 @@ class BestsGearTracker:
             bests=bests,
             activity_dates=_holder_dates(bests, dates, starts),
             gear=gear,
-            new_records=tuple(records),
         )
 
     async def _fetch_part(self, sport: str, first: date, today: date) -> _Part:

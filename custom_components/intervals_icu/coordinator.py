@@ -230,9 +230,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._dropped_logged: set[str] = set()
         self._unsub_midnight: CALLBACK_TYPE | None = None
         self._closed = False
-        self.bests_gear = BestsGearTracker(
-            client, self.athlete_id, RecordStore(hass, entry.entry_id)
-        )
+        self.record_store = RecordStore(hass, entry.entry_id)
+        self.bests_gear = BestsGearTracker(client, self.athlete_id, self.record_store)
 
     @override
     async def _async_setup(self) -> None:
@@ -257,6 +256,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._closed = True
         self._cancel_midnight()
         await self.store.async_close(self.cache)
+        await self.record_store.async_close()
 
     def take_unannounced(self) -> tuple[Activity, ...]:
         """The new activities not announced yet; from now on, they are."""

@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .bests import RecordKind
-from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, IntervalsData
+from .coordinator import IntervalsConfigEntry
 from .entity import IntervalsEntity
 
 # Reads only the coordinator's snapshot.
@@ -84,39 +84,42 @@ class IntervalsNewActivityEvent(IntervalsEntity, EventEntity):
 
 
 class IntervalsNewRecordEvent(IntervalsEntity, EventEntity):
-    """Fires `power` or `pace` once for each best an update improved."""
+    """Fires `power` or `pace` once for each best an update improved.
 
-    def __init__(
-        self,
-        coordinator: IntervalsCoordinator,
-        entity_description: EventEntityDescription,
-    ) -> None:
-        """Remember the snapshot already seen: the first load is not news."""
-        super().__init__(coordinator, entity_description)
-        self._seen: IntervalsData | None = coordinator.data
+    What is still to announce is kept in the record book, on disk, as the
+    new activities are with the cache: a record an update finds before this
+    entity exists (at a reload or restart) is announced when it is added.
+    """
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Announce what the update of the setup found."""
+        await super().async_added_to_hass()
+        self._announce()
 
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
-        """Fire for the new records of a snapshot not seen before."""
-        data = self.coordinator.data
-        if data is not self._seen:
-            self._seen = data
-            records = () if data.bests_gear is None else data.bests_gear.new_records
-            for record in records:
-                self._trigger_event(
-                    record.kind.value,
-                    {
-                        "key": record.key,
-                        "previous": record.previous,
-                        "value": record.value,
-                        # Watts for power, seconds for a time over a distance.
-                        "unit": "W" if record.kind is RecordKind.POWER else "s",
-                        "activity_id": record.activity_id,
-                        "url": None
-                        if record.activity_id is None
-                        else data.activity_url(record.activity_id),
-                    },
-                )
-                self.async_write_ha_state()
+        """Announce what this update found."""
+        self._announce()
         super()._handle_coordinator_update()
+
+    @callback
+    def _announce(self) -> None:
+        data = self.coordinator.data
+        for record in self.coordinator.bests_gear.take_unannounced():
+            self._trigger_event(
+                record.kind.value,
+                {
+                    "key": record.key,
+                    "previous": record.previous,
+                    "value": record.value,
+                    # Watts for power, seconds for a time over a distance.
+                    "unit": "W" if record.kind is RecordKind.POWER else "s",
+                    "activity_id": record.activity_id,
+                    "url": None
+                    if record.activity_id is None
+                    else data.activity_url(record.activity_id),
+                },
+            )
+            self.async_write_ha_state()

@@ -433,34 +433,52 @@ class IntervalsClient:
         self, athlete_id: str, sport: str, oldest: date, newest: date
     ) -> PowerCurve:
         """Return the best power per duration over the local days oldest..newest."""
-        return PowerCurve.from_json(
-            await self._curves("power-curves.json", athlete_id, sport, oldest, newest)
+        return await self._curves(
+            "power-curves.json",
+            athlete_id,
+            sport,
+            (oldest, newest),
+            self._one(PowerCurve.from_json),
         )
 
     async def get_pace_curve(
         self, athlete_id: str, sport: str, oldest: date, newest: date
     ) -> PaceCurve:
         """Return the best time per distance over the local days oldest..newest."""
-        return PaceCurve.from_json(
-            await self._curves("pace-curves.json", athlete_id, sport, oldest, newest)
+        return await self._curves(
+            "pace-curves.json",
+            athlete_id,
+            sport,
+            (oldest, newest),
+            self._one(PaceCurve.from_json),
         )
 
-    async def _curves(
-        self, path: str, athlete_id: str, sport: str, oldest: date, newest: date
-    ) -> Any:
+    async def _curves[T](
+        self,
+        path: str,
+        athlete_id: str,
+        sport: str,
+        days: tuple[date, date],
+        parse: Callable[[Any], T],
+    ) -> T:
         if _PATH_ID.fullmatch(sport) is None:
             raise ValueError("malformed sport")
-        for day in (oldest, newest):
+        for day in days:
             # A datetime is a date too; a curve covers whole local days.
             if not isinstance(day, date) or isinstance(day, datetime):
                 raise TypeError("curve ranges are dates")
-        params = {"type": sport, "curves": curve_id(oldest, newest)}
-        return await self.request("GET", athlete_id, (path,), params)
+        params = {"type": sport, "curves": curve_id(*days)}
+        return await self.request("GET", athlete_id, (path,), params, parse=parse)
 
     async def get_gear(self, athlete_id: str) -> list[Gear]:
         """Return all the athlete's gear and components, retired ones included."""
-        data = await self.request("GET", athlete_id, ("gear.json",), {})
-        return parse_list(data, Gear.from_json, "gear")
+        return await self.request(
+            "GET",
+            athlete_id,
+            ("gear.json",),
+            {},
+            parse=self._list(Gear.from_json, "gear"),
+        )
 
     async def reset_reminder(
         self, athlete_id: str, gear_id: str, reminder: Reminder
@@ -468,7 +486,7 @@ class IntervalsClient:
         """Mark a reminder's service done; return the gear as it is now."""
         if _PATH_ID.fullmatch(gear_id) is None or not reminder.id.isdigit():
             raise ValueError("malformed gear or reminder id")
-        data = await self.request(
+        return await self.request(
             "PUT",
             athlete_id,
             ("gear", gear_id, "reminder", reminder.id),
@@ -476,5 +494,5 @@ class IntervalsClient:
             {"reset": "true", "snoozeDays": "0"},
             # Its own settings go back unchanged: the body replaces them.
             reminder.limits_json(),
+            parse=self._one(Gear.from_json),
         )
-        return Gear.from_json(data)

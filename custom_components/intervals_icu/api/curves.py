@@ -14,7 +14,23 @@ from datetime import date, datetime
 from typing import Any
 
 from .errors import IntervalsResponseError
-from .models import _list, _num, _obj, _str, parse_local_datetime
+from .models import (
+    DISTANCE,
+    DURATION,
+    POWER,
+    Bound,
+    Dropped,
+    _list,
+    _num,
+    _obj,
+    _str,
+    clean_text,
+    parse_local_datetime,
+    plausible_time,
+)
+
+# Watts per kilogram no one can hold even for a second.
+WATTS_PER_KG = Bound(0, 100)
 
 
 def curve_id(oldest: date, newest: date) -> str:
@@ -27,33 +43,49 @@ def _array(raw: Mapping[str, Any], key: str) -> list[Any]:
     return [] if value is None else _list(value, key)
 
 
-def _numbers(raw: Mapping[str, Any], key: str) -> tuple[float, ...]:
-    return tuple(_required(_num({key: item}, key), key) for item in _array(raw, key))
+def _points(
+    raw: Mapping[str, Any],
+    axis: tuple[str, Bound],
+    values: Bound,
+    optional: tuple[tuple[str, Bound | None], ...],
+    dropped: Dropped | None,
+) -> list[tuple[Any, ...]]:
+    """The curve's points as rows: (x, value, *optional columns).
 
-
-def _optional_numbers(raw: Mapping[str, Any], key: str) -> tuple[float | None, ...]:
-    return tuple(_num({key: item}, key) for item in _array(raw, key))
-
-
-def _ids(raw: Mapping[str, Any], key: str) -> tuple[str | None, ...]:
-    # An empty id is no activity, not a link to one.
-    return tuple(_str({key: item}, key) or None for item in _array(raw, key))
-
-
-def _required(value: float | None, key: str) -> float:
-    if value is None:
-        raise IntervalsResponseError(f"field {key!r} has a null point")
-    return value
-
-
-def _same_length(what: str, first: int, *others: int) -> None:
-    # Optional arrays may be missing (length 0); present ones must match.
-    if any(other not in {0, first} for other in others):
-        raise IntervalsResponseError(f"{what} arrays differ in length")
-
-
-def _padded[T](values: tuple[T | None, ...], length: int) -> tuple[T | None, ...]:
-    return values or (None,) * length
+    A point whose x or value is beyond any human effort (a 10^308 W sprint,
+    a negative distance) is one bad point, not a bad curve: it is left out
+    and counted in `dropped`. Arrays of different lengths cannot be matched
+    up, so such a curve is refused.
+    """
+    name, bound = axis
+    xs = _array(raw, name)
+    ys = _array(raw, "values")
+    if len(ys) != len(xs):
+        raise IntervalsResponseError("curve arrays differ in length")
+    columns: list[tuple[str, list[Any], Bound | None]] = []
+    for key, column_bound in optional:
+        column = _array(raw, key)
+        # Optional arrays may be missing; present ones must match.
+        if column and len(column) != len(xs):
+            raise IntervalsResponseError("curve arrays differ in length")
+        columns.append((key, column or [None] * len(xs), column_bound))
+    rows: list[tuple[Any, ...]] = []
+    for i, (x_raw, y_raw) in enumerate(zip(xs, ys, strict=True)):
+        x = _num({name: x_raw}, name, bound, dropped)
+        y = _num({"values": y_raw}, "values", values, dropped)
+        extra = tuple(
+            _num({key: column[i]}, key, column_bound, dropped)
+            if column_bound is not None
+            # An empty id is no activity, not a link to one.
+            else (_str({key: column[i]}, key) or None)
+            for key, column, column_bound in columns
+        )
+        if x is None or y is None:
+            if x_raw is None or y_raw is None:
+                raise IntervalsResponseError("curve with a null point")
+            continue
+        rows.append((x, y, *extra))
+    return rows
 
 
 def _activity_starts(value: Any) -> dict[str, datetime]:
@@ -64,13 +96,19 @@ def _activity_starts(value: Any) -> dict[str, datetime]:
     for key, activity in _obj(value, "activities").items():
         start = _str(_obj(activity, "activity"), "start_date_local")
         if start is not None:
-            starts[str(key)] = parse_local_datetime(start)
+            parsed = parse_local_datetime(start)
+            if plausible_time(parsed):
+                starts[clean_text(str(key))] = parsed
     return starts
 
 
 def _first_curve(value: Any) -> Mapping[str, Any] | None:
     curves = _array(_obj(value, "curves"), "list")
     return None if not curves else _obj(curves[0], "curve")
+
+
+def _column[T](rows: list[tuple[Any, ...]], index: int) -> tuple[T, ...]:
+    return tuple(row[index] for row in rows)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,27 +125,29 @@ class PowerCurve:
     """Local start of the activities the points refer to, when given."""
 
     @classmethod
-    def from_json(cls, value: Any) -> PowerCurve:
+    def from_json(cls, value: Any, dropped: Dropped | None = None) -> PowerCurve:
         """Parse the first curve of a `power-curves.json` answer; none is empty."""
         starts = _activity_starts(_obj(value, "curves").get("activities"))
         raw = _first_curve(value)
         if raw is None:
             return cls(activity_starts=starts)
-        secs = _numbers(raw, "secs")
-        watts = _numbers(raw, "values")
-        ids = _ids(raw, "activity_id")
-        wkg = _optional_numbers(raw, "watts_per_kg")
-        wkg_ids = _ids(raw, "wkg_activity_id")
-        count = len(secs)
-        if len(watts) != count:
-            raise IntervalsResponseError("power curve arrays differ in length")
-        _same_length("power curve", count, len(ids), len(wkg), len(wkg_ids))
+        rows = _points(
+            raw,
+            ("secs", DURATION),
+            POWER,
+            (
+                ("activity_id", None),
+                ("watts_per_kg", WATTS_PER_KG),
+                ("wkg_activity_id", None),
+            ),
+            dropped,
+        )
         return cls(
-            secs=secs,
-            watts=watts,
-            activity_id=_padded(ids, count),
-            watts_per_kg=_padded(wkg, count),
-            wkg_activity_id=_padded(wkg_ids, count),
+            secs=_column(rows, 0),
+            watts=_column(rows, 1),
+            activity_id=_column(rows, 2),
+            watts_per_kg=_column(rows, 3),
+            wkg_activity_id=_column(rows, 4),
             activity_starts=starts,
         )
 
@@ -123,22 +163,18 @@ class PaceCurve:
     activity_starts: Mapping[str, datetime] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, value: Any) -> PaceCurve:
+    def from_json(cls, value: Any, dropped: Dropped | None = None) -> PaceCurve:
         """Parse the first curve of a `pace-curves.json` answer; none is empty."""
         starts = _activity_starts(_obj(value, "curves").get("activities"))
         raw = _first_curve(value)
         if raw is None:
             return cls(activity_starts=starts)
-        distance = _numbers(raw, "distance")
-        seconds = _numbers(raw, "values")
-        ids = _ids(raw, "activity_id")
-        count = len(distance)
-        if len(seconds) != count:
-            raise IntervalsResponseError("pace curve arrays differ in length")
-        _same_length("pace curve", count, len(ids))
+        rows = _points(
+            raw, ("distance", DISTANCE), DURATION, (("activity_id", None),), dropped
+        )
         return cls(
-            distance=distance,
-            seconds=seconds,
-            activity_id=_padded(ids, count),
+            distance=_column(rows, 0),
+            seconds=_column(rows, 1),
+            activity_id=_column(rows, 2),
             activity_starts=starts,
         )
