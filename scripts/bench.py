@@ -346,6 +346,8 @@ async def day_of_writes(
     with EmulatorThread(state) as url:
         async with aiohttp.ClientSession() as session:
             client = IntervalsClient(session, KEY, base_url=url)
+            plan = WellnessAndPlan(client, "i1")
+            tracker = BestsGearTracker(client, "i1", MemoryBook())
             for hour in range(25):
                 if hour * per_day // 24 != (hour + 1) * per_day // 24:
                     athlete.add_activity(
@@ -357,7 +359,9 @@ async def day_of_writes(
                 if hour == 24:
                     cache.reconciled_on = today - timedelta(days=1)
                 before = cache.revision
-                await integration_update(client, cache, today, athlete=False)
+                await integration_update(
+                    client, cache, plan, tracker, today, athlete=False
+                )
                 writes += cache.revision != before
     return writes, 25
 
