@@ -305,12 +305,17 @@ class DemoHomeAssistant:
             raise DemoError(msg)
         return message["result"]
 
-    async def device_id(self) -> str:
-        """The id of the demo athlete's device."""
+    async def device_id(self, name: str | None = None) -> str:
+        """The id of the demo athlete's device, or of the gear named `name`."""
         for device in await self.ws("config/device_registry/list"):
-            if any(domain == DOMAIN for domain, _ in device["identifiers"]):
+            if not any(domain == DOMAIN for domain, _ in device["identifiers"]):
+                continue
+            # The athlete's device is the one no other hangs under.
+            if (name is None and device["via_device_id"] is None) or (
+                name is not None and device["name"] == name
+            ):
                 return str(device["id"])
-        raise DemoError("no Intervals.icu device")
+        raise DemoError(f"no Intervals.icu device {name or ''}".rstrip())
 
     async def entity_id(self, key: str) -> str:
         """The entity id of the integration's entity with unique id key `key`.

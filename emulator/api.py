@@ -11,7 +11,9 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiMapping
 
+from .curves import CurveIdError, curve_range, pace_curves, power_curves
 from .faults import reason_phrase
+from .gear import REMINDER_SETTINGS, GearError, full_gear, update_reminder
 from .model import (
     Athlete,
     JSONObject,
@@ -23,6 +25,7 @@ from .model import (
 )
 from .schema import (
     ACTIVITY_FIELDS,
+    ACTIVITY_TYPES,
     WELLNESS_BOOLEAN_FIELDS,
     WELLNESS_FIELDS,
     WELLNESS_INTEGER_FIELDS,
@@ -313,6 +316,113 @@ async def list_events(request: web.Request) -> web.Response:
     return json_response([full_event(e) for e in found])
 
 
+# Curves and gear --------------------------------------------------------------
+
+
+def _curve_request(
+    request: web.Request, *, sport_required: bool
+) -> tuple[Athlete, str, list[Any]]:
+    athlete = _athlete(request)
+    state = request.app[STATE_KEY]
+    sport = request.query.get("type")
+    if sport is None and sport_required:
+        raise _unprocessable(
+            "Required request parameter 'type' for method parameter type "
+            "String is not present"
+        )
+    sport = sport or "Run"
+    if sport not in ACTIVITY_TYPES:
+        raise _unprocessable(f"Invalid value for 'type': {sport!r}")
+    today = athlete.local_now(state.now()).date()
+    try:
+        spans = [
+            curve_range(curve, today)
+            for curve in _list_param(request.query, "curves") or ["1y"]
+        ]
+    except CurveIdError as err:
+        raise _unprocessable(f"Invalid curve: {err}") from None
+    return athlete, sport, spans
+
+
+async def list_power_curves(request: web.Request) -> web.Response:
+    """GET /api/v1/athlete/{id}/power-curves.json: `type` is required."""
+    athlete, sport, spans = _curve_request(request, sport_required=True)
+    return json_response(power_curves(athlete, sport, spans))
+
+
+async def list_pace_curves(request: web.Request) -> web.Response:
+    """GET /api/v1/athlete/{id}/pace-curves.json: `type` defaults to Run."""
+    athlete, sport, spans = _curve_request(request, sport_required=False)
+    return json_response(pace_curves(athlete, sport, spans))
+
+
+async def list_gear(request: web.Request) -> web.Response:
+    """GET /api/v1/athlete/{id}/gear.json: retired items included."""
+    athlete = _athlete(request)
+    now = request.app[STATE_KEY].now()
+    return json_response([full_gear(athlete, g, now) for g in athlete.gear])
+
+
+def _flag(query: MultiMapping[str], name: str) -> bool:
+    raw = query.get(name, "false").lower()
+    if raw not in {"true", "false"}:
+        raise _unprocessable(f"Invalid value for '{name}': {raw!r}")
+    return raw == "true"
+
+
+def _reminder_settings(body: Any) -> JSONObject:
+    if not isinstance(body, dict):
+        raise _unprocessable("Request body must be a JSON object")
+    settings: JSONObject = {}
+    for name in REMINDER_SETTINGS:
+        value = body.get(name)
+        if name == "name":
+            fits = value is None or isinstance(value, str)
+        elif name in {"activities", "days"}:
+            fits = value is None or (
+                isinstance(value, int) and not isinstance(value, bool)
+            )
+        else:
+            fits = value is None or (
+                isinstance(value, int | float) and not isinstance(value, bool)
+            )
+        if not fits:
+            raise _unprocessable(f"Invalid value for '{name}': {value!r}")
+        settings[name] = value
+    return settings
+
+
+async def put_reminder(request: web.Request) -> web.Response:
+    """PUT .../gear/{gear}/reminder/{reminder}?reset=&snoozeDays=: the new gear."""
+    athlete = _athlete(request)
+    state = request.app[STATE_KEY]
+    reset = _flag(request.query, "reset")
+    raw_snooze = request.query.get("snoozeDays", "0")
+    try:
+        snooze_days = int(raw_snooze)
+        reminder_id = int(request.match_info["reminder"])
+    except ValueError:
+        raise _unprocessable("Invalid reminder id or 'snoozeDays'") from None
+    try:
+        body = await request.json()
+    except ValueError:
+        raise _unprocessable("Request body is not valid JSON") from None
+    settings = _reminder_settings(body)
+    try:
+        gear = update_reminder(
+            athlete,
+            request.match_info["gear"],
+            reminder_id,
+            settings,
+            reset=reset,
+            snooze_days=snooze_days,
+            now=state.now(),
+        )
+    except GearError:
+        raise ApiError(404, spring_error(state, 404, request.path)) from None
+    return json_response(gear)
+
+
 def add_routes(app: web.Application) -> None:
     """Register the emulated endpoints."""
     app.router.add_get(_ATHLETE, get_athlete)
@@ -322,3 +432,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(_ATHLETE + "/wellness/{day}", get_wellness)
     app.router.add_put(_ATHLETE + "/wellness/{day}", put_wellness)
     app.router.add_get(_ATHLETE + r"/events{ext:(?:\.json)?}", list_events)
+    app.router.add_get(_ATHLETE + r"/power-curves{ext:(?:\.json)?}", list_power_curves)
+    app.router.add_get(_ATHLETE + r"/pace-curves{ext:(?:\.json)?}", list_pace_curves)
+    app.router.add_get(_ATHLETE + r"/gear{ext:(?:\.json)?}", list_gear)
+    app.router.add_put(_ATHLETE + "/gear/{gear}/reminder/{reminder}", put_reminder)

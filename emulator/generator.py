@@ -7,6 +7,7 @@ import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .gear import sample_gear
 from .model import Athlete, JSONObject, fitness_series, time_of_day_label
 from .timeutil import day_range, format_local, format_utc, local_to_utc, utc_to_local
 
@@ -325,6 +326,7 @@ def generate_athlete(
     )
     if events_until is not None:
         _events(_profile_rng(seed, "events"), athlete, body, end, events_until)
+    athlete.gear = sample_gear(athlete, end)
     return athlete
 
 

@@ -254,6 +254,8 @@ class Athlete:
     next_event_id: int = 1_000_001
     # CTL and ATL on the eve of the first wellness day (the model's seed).
     fitness_start: tuple[float, float] = (0.0, 0.0)
+    # Gear and components with their reminders (see emulator/gear.py).
+    gear: list[JSONObject] = field(default_factory=list)
 
     @property
     def zone(self) -> ZoneInfo:

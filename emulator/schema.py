@@ -661,3 +661,43 @@ WELLNESS_BOOLEAN_FIELDS: Final[frozenset[str]] = frozenset(
         "tempRestingHR",
     )
 )
+
+
+# Gear and its reminders (schemas Gear, GearReminder), in the spec's order.
+GEAR_FIELDS: Final[tuple[str, ...]] = (
+    "id",
+    "athlete_id",
+    "type",
+    "name",
+    "purchased",
+    "notes",
+    "distance",
+    "time",
+    "activities",
+    "use_elapsed_time",
+    "retired",
+    "component_ids",
+    "reminders",
+    "activity_filters",
+    "component",
+)
+
+GEAR_REMINDER_FIELDS: Final[tuple[str, ...]] = (
+    "id",
+    "gear_id",
+    "name",
+    "distance",
+    "time",
+    "activities",
+    "days",
+    "last_reset",
+    "starting_distance",
+    "starting_time",
+    "starting_activities",
+    "snoozed_until",
+    "percent_used",
+    "distance_used",
+    "time_used",
+    "activities_used",
+    "days_used",
+)

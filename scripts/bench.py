@@ -38,6 +38,14 @@ from custom_components.intervals_icu.api import (  # noqa: E402
     Activity,
     IntervalsClient,
     IntervalsResponseError,
+    SportSettings,
+)
+from custom_components.intervals_icu.bests import RecordBook  # noqa: E402
+from custom_components.intervals_icu.bests_gear import (  # noqa: E402
+    ALL_PARTS,
+    GEAR,
+    BestsGearTracker,
+    curve_sports,
 )
 from custom_components.intervals_icu.const import DEFAULT_GROUPS  # noqa: E402
 from custom_components.intervals_icu.coordinator import WellnessAndPlan  # noqa: E402
@@ -96,17 +104,39 @@ async def measure(
     return len(state.log), state.log.total_bytes(), wall_ms, cpu_ms, result
 
 
+class MemoryBook:
+    """The record book kept in memory (the integration keeps it in a Store)."""
+
+    def __init__(self) -> None:
+        self.book: RecordBook | None = None
+
+    async def async_load(self) -> RecordBook | None:
+        return self.book
+
+    async def async_save(self, book: RecordBook) -> None:
+        self.book = book
+
+    def async_schedule_save(self, book: RecordBook) -> None:
+        self.book = book
+
+
+# The athlete's sport settings, as the last athlete request had them.
+SETTINGS: list[SportSettings] = []
+
+
 async def integration_update(
     client: IntervalsClient,
     cache: ActivityCache,
     plan: WellnessAndPlan,
+    tracker: BestsGearTracker,
     today: date,
     *,
     athlete: bool,
 ) -> dict[str, Any]:
     """What the coordinator does in one update."""
     if athlete:
-        await client.get_athlete("0")
+        SETTINGS[:] = (await client.get_athlete("0")).sport_settings
+    reconcile = cache.needs_reconcile(today, window_start(today))
 
     async def fetch(
         oldest: datetime,
@@ -119,23 +149,35 @@ async def integration_update(
         )
 
     await plan.async_read(today)
-    await cache.async_sync(fetch, today, window_start(today))
+    new = await cache.async_sync(fetch, today, window_start(today))
+    due: set[str] = set()
+    if reconcile:
+        due = {*ALL_PARTS}
+    elif new:
+        due = {GEAR, *curve_sports((a.type for a in new), SETTINGS)}
+    await tracker.async_update(today=today, due=due, dates=lambda _: None)
     return aggregate(cache.activities.values(), GROUPS, today)
+
+
+def extras(state: EmulatorState) -> str:
+    """How many of the last requests were for curves and gear."""
+    return f"{state.log.count(r'curves|gear')} for bests and gear"
 
 
 async def integration_day(
     client: IntervalsClient,
     cache: ActivityCache,
     plan: WellnessAndPlan,
+    tracker: BestsGearTracker,
     today: date,
 ) -> None:
     """A day: the first update re-reads the year, the calendar and the athlete."""
     yesterday = today - timedelta(days=1)
     cache.reconciled_on = yesterday
     await plan.async_read(yesterday)
-    await integration_update(client, cache, plan, today, athlete=True)
+    await integration_update(client, cache, plan, tracker, today, athlete=True)
     for _ in range(UPDATES_A_DAY - 1):
-        await integration_update(client, cache, plan, today, athlete=False)
+        await integration_update(client, cache, plan, tracker, today, athlete=False)
 
 
 async def naive_update(session: aiohttp.ClientSession, url: str, today: date) -> float:
@@ -206,22 +248,24 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
             ) -> None:
                 rows.append(Row(size, scenario, m[0], m[1], m[2], m[3], note))
 
-            row(
-                "first start",
-                await measure(
-                    state,
-                    lambda: integration_update(
-                        client, cache, plan, today, athlete=True
-                    ),
+            tracker = BestsGearTracker(client, "i1", MemoryBook())
+            m = await measure(
+                state,
+                lambda: integration_update(
+                    client, cache, plan, tracker, today, athlete=True
                 ),
             )
+            row("first start", m, extras(state))
             # A restart: the cache comes back from disk, the update is incremental.
             restored = ActivityCache.from_json(json.loads(json.dumps(cache.as_json())))
             # Home Assistant restarted: nothing of the calendar is in memory.
             plan = WellnessAndPlan(client, "i1")
+            tracker = BestsGearTracker(client, "i1", tracker.store)
             m = await measure(
                 state,
-                lambda: integration_update(client, restored, plan, today, athlete=True),
+                lambda: integration_update(
+                    client, restored, plan, tracker, today, athlete=True
+                ),
             )
             recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
             past = sum(
@@ -229,7 +273,18 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
                 for r in state.log
                 if r.path.endswith("/activities") and r.query["oldest"][0] < recent
             )
-            row("warm restart", m, f"{past} requests for past activities")
+            row(
+                "warm restart",
+                m,
+                f"{past} requests for past activities, {extras(state)}",
+            )
+            m = await measure(
+                state,
+                lambda: integration_update(
+                    client, restored, plan, tracker, today, athlete=False
+                ),
+            )
+            row("hourly update", m, f"nothing new, {extras(state)}")
             athlete.add_activity(
                 start_local=now.astimezone(zone).replace(tzinfo=None)
                 - timedelta(hours=1),
@@ -239,25 +294,26 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
             m = await measure(
                 state,
                 lambda: integration_update(
-                    client, restored, plan, today, athlete=False
+                    client, restored, plan, tracker, today, athlete=False
                 ),
             )
-            row("hourly update", m, "1 new activity")
+            row("hourly update", m, f"1 new run, {extras(state)}")
             extra["hourly_bytes"] = m[1]
             restored.reconciled_on = today - timedelta(days=1)
             await plan.async_read(today - timedelta(days=1))
+            m = await measure(
+                state,
+                lambda: integration_update(
+                    client, restored, plan, tracker, today, athlete=True
+                ),
+            )
             row(
                 "daily reconcile",
-                await measure(
-                    state,
-                    lambda: integration_update(
-                        client, restored, plan, today, athlete=True
-                    ),
-                ),
-                "the year with TOTALS_FIELDS, all 7 + 14 days",
+                m,
+                f"the year with TOTALS_FIELDS, all 7 + 14 days, {extras(state)}",
             )
             m = await measure(
-                state, lambda: integration_day(client, restored, plan, today)
+                state, lambda: integration_day(client, restored, plan, tracker, today)
             )
             row("day", m, f"1 reconcile + {UPDATES_A_DAY - 1} hourly updates")
             extra["day_bytes"] = m[1]
@@ -295,6 +351,8 @@ async def day_of_writes(
     with EmulatorThread(state) as url:
         async with aiohttp.ClientSession() as session:
             client = IntervalsClient(session, KEY, base_url=url)
+            plan = WellnessAndPlan(client, "i1")
+            tracker = BestsGearTracker(client, "i1", MemoryBook())
             for hour in range(25):
                 if hour * per_day // 24 != (hour + 1) * per_day // 24:
                     athlete.add_activity(
@@ -306,7 +364,9 @@ async def day_of_writes(
                 if hour == 24:
                     cache.reconciled_on = today - timedelta(days=1)
                 before = cache.revision
-                await integration_update(client, cache, today, athlete=False)
+                await integration_update(
+                    client, cache, plan, tracker, today, athlete=False
+                )
                 writes += cache.revision != before
     return writes, 25
 

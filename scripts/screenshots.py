@@ -118,6 +118,12 @@ async def take_screenshots(
     await page.locator("ha-device-entities-card").first.wait_for()
     await settle(page)
     await page.screenshot(path=saved("device.png"))
+    # A piece of gear: the demo's chain is due a service.
+    chain = await demo.device_id("Chain")
+    await page.goto(f"{demo.base_url}/config/devices/device/{chain}")
+    await page.locator("ha-device-entities-card").first.wait_for()
+    await settle(page)
+    await page.screenshot(path=saved("gear.png"))
     await page.set_viewport_size({"width": 1280, "height": 800})
 
     await page.goto(f"{demo.base_url}/{DASHBOARD_URL}/training")

@@ -18,13 +18,17 @@ async def test_setup_and_unload(
     assert entry.state is ConfigEntryState.LOADED
     # The first update: the athlete, the wellness week, the calendar's next
     # two weeks, the year of activities (what the totals need) and the recent
-    # days' activities in full.
+    # days' activities in full, then the gear and the year's curves.
     assert [r.path.rsplit("/", 1)[-1] for r in emulator.state.log] == [
         "i123456",
         "wellness.json",
         "events.json",
         "activities",
         "activities",
+        "gear.json",
+        "power-curves.json",
+        "pace-curves.json",
+        "pace-curves.json",
     ]
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
@@ -46,7 +50,14 @@ async def test_runtime_data_is_the_coordinator(
     assert isinstance(coordinator, IntervalsCoordinator)
     assert coordinator.base_url == emulator.url
     assert coordinator.data.activity_url("i9") == f"{emulator.url}/activities/i9"
-    [device] = dr.async_entries_for_config_entry(device_registry, config_entry.entry_id)
+    # The athlete's device; the gear's devices hang under it.
+    [device] = [
+        d
+        for d in dr.async_entries_for_config_entry(
+            device_registry, config_entry.entry_id
+        )
+        if d.via_device_id is None
+    ]
     assert device.configuration_url == emulator.url
 
 

@@ -20,7 +20,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
-from custom_components.intervals_icu.sensor import sensor_descriptions
+from custom_components.intervals_icu.sensor import GEAR_SENSORS, sensor_descriptions
 from emulator.faults import Fault
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
@@ -437,7 +437,7 @@ async def test_restart_uses_cache(
 def test_every_sensor_has_a_name_and_an_icon_and_nothing_more() -> None:
     """en.json and icons.json describe exactly the sensors the code creates."""
     folder = Path(__file__).parent.parent / "custom_components" / DOMAIN
-    used = {d.translation_key for d in sensor_descriptions()}
+    used = {d.translation_key for d in (*sensor_descriptions(), *GEAR_SENSORS)}
     names = json.loads((folder / "translations" / "en.json").read_text())
     icons = json.loads((folder / "icons.json").read_text())
     assert set(names["entity"]["sensor"]) == used

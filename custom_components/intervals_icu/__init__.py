@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from homeassistant.const import CONF_API_KEY, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady, HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import IntervalsClient
+from .bests_gear import RecordStore, async_remove_gone_gear
 from .const import DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, server_url
 from .issues import async_delete_issues
 from .services import async_setup_services
 from .sync import CacheStore
 
-PLATFORMS: list[Platform] = [Platform.CALENDAR, Platform.EVENT, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CALENDAR,
+    Platform.EVENT,
+    Platform.SENSOR,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -41,6 +48,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) ->
         raise _with_reason(err) from err.__cause__
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    @callback
+    def remove_gone_gear() -> None:
+        data = coordinator.data.bests_gear
+        if data is not None:
+            async_remove_gone_gear(
+                hass, entry, coordinator.athlete_id, {g.id for g in data.gear}
+            )
+
+    remove_gone_gear()
+    entry.async_on_unload(coordinator.async_add_listener(remove_gone_gear))
     return True
 
 
@@ -76,4 +94,5 @@ async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -
 async def async_remove_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> None:
     """Delete the entry's activity cache (every copy) and its repair issues."""
     await CacheStore(hass, entry.entry_id).async_remove()
+    await RecordStore(hass, entry.entry_id).async_remove()
     async_delete_issues(hass, entry.entry_id)

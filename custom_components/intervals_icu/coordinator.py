@@ -39,6 +39,14 @@ from .api import (
     IntervalsRateLimitError,
     Wellness,
 )
+from .bests_gear import (
+    ALL_PARTS,
+    GEAR,
+    BestsGearData,
+    BestsGearTracker,
+    RecordStore,
+    curve_sports,
+)
 from .const import (
     CONF_ATHLETE_ID,
     CONF_GROUPS,
@@ -96,6 +104,8 @@ class IntervalsData:
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """The sport groups switched on, with their activity types."""
     base_url: str = DEFAULT_URL
+    bests_gear: BestsGearData | None = None
+    """Bests of the year and gear; None until they could first be fetched."""
     """The server's address without a trailing slash (`server_url`)."""
 
     def activity_url(self, activity_id: str) -> str:
@@ -220,11 +230,14 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._dropped_logged: set[str] = set()
         self._unsub_midnight: CALLBACK_TYPE | None = None
         self._closed = False
+        self.record_store = RecordStore(hass, entry.entry_id)
+        self.bests_gear = BestsGearTracker(client, self.athlete_id, self.record_store)
 
     @override
     async def _async_setup(self) -> None:
         """Load the cache, so a restart does not download the year again."""
         self.cache = await self.store.async_load(self.athlete_id)
+        await self.bests_gear.async_load()
 
     @override
     async def async_request_refresh(self) -> None:
@@ -243,6 +256,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._closed = True
         self._cancel_midnight()
         await self.store.async_close(self.cache)
+        await self.record_store.async_close()
 
     def take_unannounced(self) -> tuple[Activity, ...]:
         """The new activities not announced yet; from now on, they are."""
@@ -354,7 +368,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         now = dt_util.utcnow().astimezone(zone).replace(tzinfo=None)
         today = now.date()
         start = window_start(today)
-        if self.cache.needs_reconcile(today, start) and not fetched_athlete:
+        reconcile = self.cache.needs_reconcile(today, start)
+        if reconcile and not fetched_athlete:
             # Thresholds and the time zone change rarely: once a day is enough.
             self._athlete = await self.client.get_athlete(self.athlete_id)
 
@@ -371,8 +386,21 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         wellness, events = await self.plan.async_read(today)
         # The cache changes last: if anything before failed, the activities
         # that appeared are still new on the next try, and their events fire.
-        await self.cache.async_sync(fetch, today, start)
+        new = await self.cache.async_sync(fetch, today, start)
         self.store.async_schedule_save(self.cache)
+        # After the activities, so that a new one is in the curves; a failure
+        # here keeps the last bests and gear and loses none of that news.
+        if reconcile:
+            due: set[str] = {*ALL_PARTS}
+        elif new:
+            # Gear counts every activity; a curve only its sport's.
+            types = (a.type for a in new)
+            due = {GEAR, *curve_sports(types, self._athlete.sport_settings)}
+        else:
+            due = set()
+        bests_gear = await self.bests_gear.async_update(
+            today=today, due=due, dates=self._activity_day
+        )
         # Totals of tens of thousands of activities: in a worker thread, over
         # a copy taken here, so that the event loop never waits for them.
         return await self.hass.async_add_executor_job(
@@ -384,8 +412,13 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 wellness=wellness,
                 events=events,
                 activities=tuple(self.cache.activities.values()),
+                bests_gear=bests_gear,
             )
         )
+
+    def _activity_day(self, activity_id: str) -> date | None:
+        activity = self.cache.activities.get(activity_id)
+        return None if activity is None else activity.start_local.date()
 
     def _snapshot(
         self,
@@ -396,6 +429,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         wellness: list[Wellness],
         events: list[Event],
         activities: Sequence[Activity],
+        bests_gear: BestsGearData | None,
     ) -> IntervalsData:
         today = now.date()
         starts = period_starts(today)
@@ -423,6 +457,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             groups=self.groups,
             base_url=self.base_url,
             events=tuple(sorted(events, key=lambda e: (e.start_local, e.id))),
+            bests_gear=bests_gear,
         )
 
 

@@ -10,6 +10,7 @@ from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
+from .bests_gear import BestsGearData
 from .const import CONF_ATHLETE_ID, DOMAIN
 from .coordinator import IntervalsConfigEntry
 
@@ -104,6 +105,26 @@ async def async_get_config_entry_diagnostics(
         ),
         "strava_stubs_ytd": None if data is None else data.strava_stubs_ytd,
         "activities_ytd": None if data is None else data.activities_ytd,
+        "bests_gear": None if data is None else _bests_gear(data.bests_gear),
+    }
+
+
+def _bests_gear(data: BestsGearData | None) -> dict[str, Any] | None:
+    """Which bests are known and what gear there is, without names."""
+    if data is None:
+        return None
+    return {
+        "year": data.year,
+        "bests_known": sorted(k for k, v in data.bests.items() if v is not None),
+        "bests_unknown": sorted(k for k, v in data.bests.items() if v is None),
+        "gear": [
+            {
+                "type": g.type,
+                "component": g.component,
+                "reminders": [r.percent_used for r in g.reminders],
+            }
+            for g in data.gear
+        ],
     }
 
 

@@ -32,9 +32,10 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
 
 from .aggregate import ALL, Period, Totals
-from .api import Event, SportInfo, SportSettings, Wellness
+from .api import Event, Gear, SportInfo, SportSettings, Wellness
+from .bests import POWER_TARGETS, RUN_TARGETS, SWIM_TARGETS, Best, Target
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, IntervalsData
-from .entity import IntervalsEntity
+from .entity import IntervalsEntity, IntervalsGearEntity, async_add_gear_entities
 from .planned import is_all_day, next_workout, next_workout_ends, summary
 from .training import format_pace, latest_sport_info, settings_for
 
@@ -703,6 +704,7 @@ def sensor_descriptions() -> Iterator[_IntervalsSensorDescription]:
     yield from POWER_MODEL_SENSORS
     yield from LAST_ACTIVITY_SENSORS
     yield from WORKOUT_SENSORS
+    yield from BEST_SENSORS
 
 
 def _entity(
@@ -743,6 +745,12 @@ async def async_setup_entry(
         if entity.domain == SENSOR_DOMAIN and entity.unique_id in unwanted:
             registry.async_remove(entity.entity_id)
     async_add_entities(_entity(coordinator, d) for d in wanted)
+    async_add_gear_entities(
+        entry,
+        SENSOR_DOMAIN,
+        lambda gear: [IntervalsGearSensor(coordinator, gear, d) for d in GEAR_SENSORS],
+        async_add_entities,
+    )
 
 
 class IntervalsSensorBase(IntervalsEntity, SensorEntity):
@@ -916,3 +924,184 @@ class IntervalsWorkoutSensor(IntervalsSensorBase):
         ):
             return None
         return fn(self._workout, self.coordinator.data)
+
+
+# Bests of the year, read off the curves ------------------------------------------
+
+# Enabled by default: the bests most athletes follow.
+_BESTS_ENABLED = frozenset(
+    (
+        "ride_best_power_5s",
+        "ride_best_power_1min",
+        "ride_best_power_5min",
+        "ride_best_power_20min",
+        "run_best_time_5k",
+        "run_best_time_10k",
+        "run_best_time_half_marathon",
+        "swim_best_time_100m",
+        "swim_best_time_400m",
+    )
+)
+
+
+def _best(key: str) -> Callable[[IntervalsData], Best | None]:
+    def read(data: IntervalsData) -> Best | None:
+        return None if data.bests_gear is None else data.bests_gear.bests.get(key)
+
+    return read
+
+
+def _best_value(key: str) -> Callable[[IntervalsData], float | None]:
+    read = _best(key)
+
+    def value(data: IntervalsData) -> float | None:
+        best = read(data)
+        return None if best is None else best.value
+
+    return value
+
+
+def _best_source(data: IntervalsData, best: Best) -> dict[str, Any]:
+    day = None
+    if best.activity_id is not None and data.bests_gear is not None:
+        day = data.bests_gear.activity_dates.get(best.activity_id)
+    return {
+        "activity_id": best.activity_id,
+        "date": None if day is None else day.isoformat(),
+        "url": None
+        if best.activity_id is None
+        else data.activity_url(best.activity_id),
+    }
+
+
+def _power_attributes(key: str) -> Callable[[IntervalsData], dict[str, Any] | None]:
+    read = _best(key)
+
+    def attributes(data: IntervalsData) -> dict[str, Any] | None:
+        best = read(data)
+        if best is None:
+            return None
+        return {"watts_per_kg": best.watts_per_kg, **_best_source(data, best)}
+
+    return attributes
+
+
+def _time_attributes(
+    key: str, group: str
+) -> Callable[[IntervalsData], dict[str, Any] | None]:
+    read = _best(key)
+
+    def attributes(data: IntervalsData) -> dict[str, Any] | None:
+        best = read(data)
+        if best is None:
+            return None
+        types = data.groups.get(group, ())
+        settings = settings_for(types, data.athlete.sport_settings)
+        units = None if settings is None else settings.pace_units
+        if units is None:
+            units = "SECS_100M" if group == "swim" else "MINS_KM"
+        return {
+            "pace": format_pace(best.speed, units),
+            "pace_units": units,
+            **_best_source(data, best),
+        }
+
+    return attributes
+
+
+def _best_power(target: Target) -> IntervalsSensorEntityDescription:
+    return IntervalsSensorEntityDescription(
+        key=target.key,
+        translation_key=target.key,
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=target.key in _BESTS_ENABLED,
+        value_fn=_best_value(target.key),
+        attributes_fn=_power_attributes(target.key),
+        group="ride",
+    )
+
+
+def _best_time(target: Target, group: str) -> IntervalsSensorEntityDescription:
+    return IntervalsSensorEntityDescription(
+        key=target.key,
+        translation_key=target.key,
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=2,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=target.key in _BESTS_ENABLED,
+        value_fn=_best_value(target.key),
+        attributes_fn=_time_attributes(target.key, group),
+        group=group,
+    )
+
+
+BEST_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
+    *(_best_power(t) for t in POWER_TARGETS),
+    *(_best_time(t, "run") for t in RUN_TARGETS),
+    *(_best_time(t, "swim") for t in SWIM_TARGETS),
+)
+
+
+# Gear: one device per item in use ---------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsGearSensorEntityDescription(_IntervalsSensorDescription):
+    """How one gear sensor reads its gear."""
+
+    value_fn: Callable[[Gear], StateType]
+
+
+GEAR_SENSORS: tuple[IntervalsGearSensorEntityDescription, ...] = (
+    IntervalsGearSensorEntityDescription(
+        key="distance",
+        translation_key="gear_distance",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.METERS,
+        suggested_unit_fn=_km_or_mi,
+        suggested_display_precision=0,
+        state_class=SensorStateClass.TOTAL,
+        value_fn=lambda gear: gear.distance,
+    ),
+    IntervalsGearSensorEntityDescription(
+        key="moving_time",
+        translation_key="gear_moving_time",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.HOURS,
+        suggested_display_precision=0,
+        state_class=SensorStateClass.TOTAL,
+        value_fn=lambda gear: gear.time,
+    ),
+    IntervalsGearSensorEntityDescription(
+        key="activities",
+        translation_key="gear_activities",
+        state_class=SensorStateClass.TOTAL,
+        value_fn=lambda gear: gear.activities,
+    ),
+)
+
+
+class IntervalsGearSensor(IntervalsGearEntity, SensorEntity):
+    """A total of one piece of gear."""
+
+    entity_description: IntervalsGearSensorEntityDescription
+
+    @property
+    @override
+    def suggested_unit_of_measurement(self) -> str | None:
+        """Kilometres or miles, by the unit system; else the description's."""
+        if (suggested_unit_fn := self.entity_description.suggested_unit_fn) is not None:
+            return suggested_unit_fn(self.hass.config.units)
+        return super().suggested_unit_of_measurement
+
+    @property
+    @override
+    def native_value(self) -> StateType:
+        """The gear's total; unknown once the gear is gone."""
+        gear = self.gear
+        return None if gear is None else self.entity_description.value_fn(gear)

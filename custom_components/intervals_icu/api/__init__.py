@@ -7,6 +7,7 @@ from .client import (
     IntervalsClient,
     normalize_athlete_id,
 )
+from .curves import PaceCurve, PowerCurve, curve_id
 from .errors import (
     IntervalsAccessDeniedError,
     IntervalsAuthenticationError,
@@ -18,6 +19,7 @@ from .errors import (
     IntervalsResponseError,
     IntervalsServerError,
 )
+from .gear import Gear, Reminder
 from .models import (
     ACTIVITY_API_FIELDS,
     ACTIVITY_FIELDS,
@@ -41,6 +43,7 @@ __all__ = [
     "Athlete",
     "ClientStats",
     "Event",
+    "Gear",
     "IntervalsAccessDeniedError",
     "IntervalsAuthenticationError",
     "IntervalsClient",
@@ -51,9 +54,13 @@ __all__ = [
     "IntervalsRateLimitError",
     "IntervalsResponseError",
     "IntervalsServerError",
+    "PaceCurve",
+    "PowerCurve",
+    "Reminder",
     "SportInfo",
     "SportSettings",
     "Wellness",
     "WellnessUpdate",
+    "curve_id",
     "normalize_athlete_id",
 ]

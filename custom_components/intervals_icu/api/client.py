@@ -18,6 +18,7 @@ from typing import Any, overload
 import aiohttp
 from yarl import URL
 
+from .curves import PaceCurve, PowerCurve, curve_id
 from .errors import (
     IntervalsAccessDeniedError,
     IntervalsAuthenticationError,
@@ -29,6 +30,7 @@ from .errors import (
     IntervalsResponseError,
     IntervalsServerError,
 )
+from .gear import Gear, Reminder
 from .models import (
     ACTIVITY_FIELDS,
     WELLNESS_FIELDS,
@@ -57,6 +59,8 @@ SELF = "0"
 
 # `0` means the key's owner; real ids are `i123456` or a plain number.
 _ATHLETE_ID = re.compile(r"0|i?[1-9][0-9]{0,15}")
+# Gear and reminder ids go into the path; nothing that could leave it.
+_PATH_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def normalize_athlete_id(value: str | None) -> str:
@@ -424,3 +428,71 @@ class IntervalsClient:
         if status == 429:
             raise IntervalsRateLimitError(_retry_after(retry_after))
         raise IntervalsServerError(status, message)
+
+    async def get_power_curve(
+        self, athlete_id: str, sport: str, oldest: date, newest: date
+    ) -> PowerCurve:
+        """Return the best power per duration over the local days oldest..newest."""
+        return await self._curves(
+            "power-curves.json",
+            athlete_id,
+            sport,
+            (oldest, newest),
+            self._one(PowerCurve.from_json),
+        )
+
+    async def get_pace_curve(
+        self, athlete_id: str, sport: str, oldest: date, newest: date
+    ) -> PaceCurve:
+        """Return the best time per distance over the local days oldest..newest."""
+        return await self._curves(
+            "pace-curves.json",
+            athlete_id,
+            sport,
+            (oldest, newest),
+            self._one(PaceCurve.from_json),
+        )
+
+    async def _curves[T](
+        self,
+        path: str,
+        athlete_id: str,
+        sport: str,
+        days: tuple[date, date],
+        parse: Callable[[Any], T],
+    ) -> T:
+        if _PATH_ID.fullmatch(sport) is None:
+            raise ValueError("malformed sport")
+        for day in days:
+            # A datetime is a date too; a curve covers whole local days.
+            if not isinstance(day, date) or isinstance(day, datetime):
+                raise TypeError("curve ranges are dates")
+        params = {"type": sport, "curves": curve_id(*days)}
+        return await self.request("GET", athlete_id, (path,), params, parse=parse)
+
+    async def get_gear(self, athlete_id: str) -> list[Gear]:
+        """Return all the athlete's gear and components, retired ones included."""
+        return await self.request(
+            "GET",
+            athlete_id,
+            ("gear.json",),
+            {},
+            parse=self._list(Gear.from_json, "gear"),
+        )
+
+    async def reset_reminder(
+        self, athlete_id: str, gear_id: str, reminder: Reminder
+    ) -> Gear:
+        """Mark a reminder's service done; return the gear as it is now."""
+        if _PATH_ID.fullmatch(gear_id) is None or not reminder.id.isdigit():
+            raise ValueError("malformed gear or reminder id")
+        return await self.request(
+            "PUT",
+            athlete_id,
+            ("gear", gear_id, "reminder", reminder.id),
+            # The spec requires both; no snooze days with a reset.
+            {"reset": "true", "snoozeDays": "0"},
+            # Its own settings go back unchanged: the body replaces them.
+            reminder.limits_json(),
+            parse=self._one(Gear.from_json),
+        )

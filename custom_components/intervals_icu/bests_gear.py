@@ -1,0 +1,319 @@
+"""Bests and gear: when they are fetched, what they add to the snapshot, records.
+
+They change only when an activity arrives (or the athlete edits gear on the
+website), so they are fetched at start-up, in the daily reconcile, after an
+update that found a new activity, and after a reminder is reset; an hourly
+update that found nothing new costs no request for them. A failed fetch keeps
+the last values and is tried again on the next update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Protocol, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.storage import Store
+
+from .api import (
+    Gear,
+    IntervalsAuthenticationError,
+    IntervalsClient,
+    IntervalsError,
+    SportSettings,
+)
+from .bests import (
+    RUN_TARGETS,
+    SWIM_TARGETS,
+    Best,
+    NewRecord,
+    RecordBook,
+    detect_records,
+    pace_bests,
+    power_bests,
+)
+from .const import DOMAIN, LOGGER
+from .gear import in_use
+
+STORAGE_VERSION = 1
+SAVE_DELAY = 5
+# The sports whose curves the bests come from.
+POWER_SPORT = "Ride"
+RUN_SPORT = "Run"
+SWIM_SPORT = "Swim"
+CURVE_SPORTS = (POWER_SPORT, RUN_SPORT, SWIM_SPORT)
+GEAR = "gear"
+ALL_PARTS = (*CURVE_SPORTS, GEAR)
+
+type DateLookup = Callable[[str], date | None]
+"""The local day of a cached activity, if the cache has it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BestsGearData:
+    """Bests of the year, gear in use, and the records an update set."""
+
+    year: int
+    bests: Mapping[str, Best | None] = field(default_factory=dict)
+    activity_dates: Mapping[str, date] = field(default_factory=dict)
+    """Local day of each activity holding a best."""
+    gear: tuple[Gear, ...] = ()
+    """Gear and components that are not retired."""
+
+    def gear_by_id(self, gear_id: str) -> Gear | None:
+        """The gear item in use with that id."""
+        return next((g for g in self.gear if g.id == gear_id), None)
+
+
+class BookStore(Protocol):
+    """Where the record book is kept."""
+
+    async def async_load(self) -> RecordBook | None:
+        """The saved book, if any."""
+
+    async def async_save(self, book: RecordBook) -> None:
+        """Keep the book now."""
+
+    def async_schedule_save(self, book: RecordBook) -> None:
+        """Keep the book soon."""
+
+
+class RecordStore:
+    """The record book on disk, beside the activity cache."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Keep it in `.storage/intervals_icu.<entry_id>.records`."""
+        self._store: Store[dict[str, Any]] = _RecordStore(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.records", private=True
+        )
+        self._pending: RecordBook | None = None
+        self._closed = False
+
+    async def async_load(self) -> RecordBook | None:
+        """The saved book; none (a quiet fresh start) if missing or unusable."""
+        try:
+            data = await self._store.async_load()
+        except Exception:  # noqa: BLE001 - an unreadable book only means a fresh start
+            LOGGER.warning("The record book could not be read; starting afresh")
+            return None
+        return RecordBook.from_dict(data)
+
+    async def async_save(self, book: RecordBook) -> None:
+        """Write the book now: a record found must not be lost."""
+        if self._closed:
+            return
+        self._pending = None
+        await self._store.async_save(book.as_dict())
+
+    def async_schedule_save(self, book: RecordBook) -> None:
+        """Write the book in a moment (after an announcement)."""
+        if self._closed:
+            return
+        self._pending = book
+        self._store.async_delay_save(book.as_dict, SAVE_DELAY)
+
+    async def async_close(self) -> None:
+        """The entry unloads: write what is waiting now, then never again."""
+        if self._closed:
+            return
+        self._closed = True
+        if (book := self._pending) is not None:
+            self._pending = None
+            await self._store.async_save(book.as_dict())
+
+    async def async_remove(self) -> None:
+        """Delete the book."""
+        self._closed = True
+        self._pending = None
+        await self._store.async_remove()
+
+
+class _RecordStore(Store[dict[str, Any]]):
+    @override
+    async def _async_migrate_func(
+        self,
+        old_major_version: int,
+        old_minor_version: int,
+        old_data: dict[str, Any],
+    ) -> dict[str, Any]:
+        # Version 1 is the first; an unknown one is a fresh start.
+        return {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What one curve gave: its bests, and the start of their activities."""
+
+    bests: Mapping[str, Best | None]
+    starts: Mapping[str, datetime]
+
+
+def curve_sports(
+    types: Iterable[str | None], settings: Iterable[SportSettings]
+) -> set[str]:
+    """The curves an activity of these types can change: its sport's group's."""
+    wanted = {t for t in types if t}
+    settings = tuple(settings)
+    sports: set[str] = set()
+    for sport in CURVE_SPORTS:
+        group = next((s.types for s in settings if sport in s.types), (sport,))
+        if wanted.intersection(group):
+            sports.add(sport)
+    return sports
+
+
+class BestsGearTracker:
+    """Fetches curves and gear when due and keeps what they showed."""
+
+    def __init__(
+        self, client: IntervalsClient, athlete_id: str, store: BookStore
+    ) -> None:
+        """Start stale: the first update fetches everything."""
+        self.client = client
+        self.athlete_id = athlete_id
+        self.store = store
+        self.data: BestsGearData | None = None
+        self._book: RecordBook | None = None
+        self._parts: dict[str, _Part] = {}
+        self._year: int | None = None
+        self._stale: set[str] = {*CURVE_SPORTS, GEAR}
+        self._failing = False
+
+    async def async_load(self) -> None:
+        """Read the record book, so a restart announces nothing again."""
+        self._book = await self.store.async_load()
+
+    def mark_stale(self, parts: Iterable[str] = ALL_PARTS) -> None:
+        """Fetch these (curve sports, GEAR) again on the next update."""
+        self._stale.update(parts)
+
+    def apply_gear(self, gear: Gear) -> None:
+        """Take a gear item as a write returned it (a reminder reset)."""
+        if self.data is None:
+            return
+        items = tuple(gear if g.id == gear.id else g for g in self.data.gear)
+        self.data = replace(self.data, gear=tuple(in_use(items)))
+
+    async def async_update(
+        self, *, today: date, due: Iterable[str], dates: DateLookup
+    ) -> BestsGearData | None:
+        """Fetch what is due; return the snapshot part (records only if new)."""
+        self.mark_stale(due)
+        if self._year != today.year:
+            # A new year's curves start from nothing: all of them, now.
+            self.mark_stale(CURVE_SPORTS)
+        if not self._stale:
+            return self.data
+        try:
+            data = await self._fetch(today, dates)
+        except IntervalsAuthenticationError:
+            raise
+        except IntervalsError as err:
+            if not self._failing:
+                self._failing = True
+                LOGGER.warning(
+                    "Bests and gear could not be fetched (%s); trying again "
+                    "on the next update",
+                    type(err).__name__,
+                )
+            return self.data
+        if self._failing:
+            self._failing = False
+            LOGGER.info("Bests and gear are fetched again")
+        self.data = data
+        return data
+
+    def take_unannounced(self) -> tuple[NewRecord, ...]:
+        """The records still to announce, oldest first; from now on, announced."""
+        book = self._book
+        if book is None or not book.pending:
+            return ()
+        self._book = replace(book, pending=())
+        self.store.async_schedule_save(self._book)
+        return book.pending
+
+    async def _fetch(self, today: date, dates: DateLookup) -> BestsGearData:
+        gear = () if self.data is None else self.data.gear
+        if GEAR in self._stale or self.data is None:
+            gear = tuple(in_use(await self.client.get_gear(self.athlete_id)))
+            self._stale.discard(GEAR)
+        if self._year != today.year:
+            self._parts.clear()
+            self._year = today.year
+        first = date(today.year, 1, 1)
+        fetched = False
+        for sport in CURVE_SPORTS:
+            if sport not in self._stale and sport in self._parts:
+                continue
+            # Each part is kept as soon as it is fetched: if a later one fails,
+            # the next update asks only for what is still missing.
+            self._parts[sport] = await self._fetch_part(sport, first, today)
+            self._stale.discard(sport)
+            fetched = True
+        bests = {k: v for part in self._parts.values() for k, v in part.bests.items()}
+        starts = {k: v for part in self._parts.values() for k, v in part.starts.items()}
+        if fetched:
+            # The records found join those still to announce, on disk at once.
+            _, book = detect_records(self._book, today.year, bests)
+            if book != self._book:
+                await self.store.async_save(book)
+                self._book = book
+        return BestsGearData(
+            year=today.year,
+            bests=bests,
+            activity_dates=_holder_dates(bests, dates, starts),
+            gear=gear,
+        )
+
+    async def _fetch_part(self, sport: str, first: date, today: date) -> _Part:
+        if sport == POWER_SPORT:
+            power = await self.client.get_power_curve(
+                self.athlete_id, sport, first, today
+            )
+            return _Part(power_bests(power), power.activity_starts)
+        pace = await self.client.get_pace_curve(self.athlete_id, sport, first, today)
+        targets = RUN_TARGETS if sport == RUN_SPORT else SWIM_TARGETS
+        return _Part(pace_bests(pace, targets), pace.activity_starts)
+
+
+def _holder_dates(
+    bests: Mapping[str, Best | None],
+    dates: DateLookup,
+    starts: Mapping[str, datetime],
+) -> dict[str, date]:
+    """The day of each best's activity: from the cache, else from the curve."""
+    found: dict[str, date] = {}
+    for best in bests.values():
+        if best is None or best.activity_id is None:
+            continue
+        day = dates(best.activity_id)
+        if day is None and best.activity_id in starts:
+            day = starts[best.activity_id].date()
+        if day is not None:
+            found[best.activity_id] = day
+    return found
+
+
+def gear_device_id(athlete_id: str, gear_id: str) -> str:
+    """The device identifier of a gear item (the athlete's is the bare id)."""
+    return f"{athlete_id}_gear_{gear_id}"
+
+
+@callback
+def async_remove_gone_gear(
+    hass: HomeAssistant, entry: ConfigEntry, athlete_id: str, gear_ids: set[str]
+) -> None:
+    """Remove the devices (and so the entities) of gear retired or deleted."""
+    wanted = {(DOMAIN, gear_device_id(athlete_id, g)) for g in gear_ids}
+    prefix = gear_device_id(athlete_id, "")
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        ours = {i for i in device.identifiers if i[0] == DOMAIN}
+        if any(i[1].startswith(prefix) for i in ours) and not ours & wanted:
+            registry.async_update_device(
+                device.id, remove_config_entry_id=entry.entry_id
+            )
