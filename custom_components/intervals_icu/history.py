@@ -78,31 +78,17 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
     return utc_hour(datetime.combine(day, time.min), zone)
 
 
-def hourly_sums(
+def _by_hour(
     activities: Iterable[Activity],
     zone: ZoneInfo,
     groups: Mapping[str, frozenset[str]],
-    athlete_id: str,
-    *,
-    since: datetime | None = None,
-    sums_before: Mapping[str, float] | None = None,
-    rewrite_hours: Mapping[str, Iterable[datetime]] | None = None,
-) -> dict[str, list[SumRow]]:
-    """Hourly rows of every sum statistic, keyed by `sum_key`.
-
-    Without `since`, the whole history from zero. With `since` (a UTC hour),
-    only the rows from that hour on, continuing from `sums_before` (the sum of
-    each statistic just before `since`; missing means 0). `rewrite_hours` are
-    hours from `since` on that already hold a row of a statistic: they get a
-    row again (with no change if nothing started then any more), so that a
-    deleted or moved activity leaves no stale sum behind. Strava stubs carry
-    no numbers and are never counted.
-    """
+    since: datetime | None,
+) -> dict[str, dict[datetime, list[float]]]:
+    """Per group: UTC hour -> [distance, moving time, elevation, load, count]."""
     member_of: dict[str | None, tuple[str, ...]] = {}
     for name, types in groups.items():
         for activity_type in types:
             member_of[activity_type] = (*member_of.get(activity_type, ()), name)
-    # Per group: UTC hour -> [distance, moving time, elevation, load, count].
     hours: dict[str, dict[datetime, list[float]]] = {g: {} for g in (*groups, ALL)}
     for activity in activities:
         if activity.is_stub:
@@ -124,6 +110,30 @@ def hourly_sums(
             else:
                 for index, value in enumerate(values):
                     bucket[index] += value
+    return hours
+
+
+def hourly_sums(
+    activities: Iterable[Activity],
+    zone: ZoneInfo,
+    groups: Mapping[str, frozenset[str]],
+    athlete_id: str,
+    *,
+    since: datetime | None = None,
+    sums_before: Mapping[str, float] | None = None,
+    rewrite_hours: Mapping[str, Iterable[datetime]] | None = None,
+) -> dict[str, list[SumRow]]:
+    """Hourly rows of every sum statistic, keyed by `sum_key`.
+
+    Without `since`, the whole history from zero. With `since` (a UTC hour),
+    only the rows from that hour on, continuing from `sums_before` (the sum of
+    each statistic just before `since`; missing means 0). `rewrite_hours` are
+    hours from `since` on that already hold a row of a statistic: they get a
+    row again (with no change if nothing started then any more), so that a
+    deleted or moved activity leaves no stale sum behind. Strava stubs carry
+    no numbers and are never counted.
+    """
+    hours = _by_hour(activities, zone, groups, since)
     before = sums_before or {}
     keep = rewrite_hours or {}
     rows: dict[str, list[SumRow]] = {}
