@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from homeassistant.components.recorder import get_instance
 from homeassistant.components.recorder.models import (
     StatisticData,
     StatisticMeanType,
@@ -27,6 +26,7 @@ from homeassistant.components.recorder.statistics import (
 from homeassistant.const import UnitOfLength, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import translation
+from homeassistant.helpers.recorder import get_instance
 from homeassistant.util.unit_conversion import DistanceConverter, DurationConverter
 
 from .aggregate import ALL
