@@ -1,8 +1,10 @@
 """Long-term statistics in the recorder: what it holds after import and rewrite."""
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 import json
+import logging
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +43,16 @@ EN = json.loads(
 @pytest.fixture(autouse=True)
 def mock_recorder_before_hass(async_setup_recorder_instance: Any) -> None:
     """The recorder's database is prepared before Home Assistant starts."""
+
+
+@pytest.fixture(autouse=True)
+def quiet_sql() -> Iterator[None]:
+    """The test plugin logs every SQL statement; thousands of rows crawl then."""
+    engine = logging.getLogger("sqlalchemy.engine")
+    level = engine.level
+    engine.setLevel(logging.WARNING)
+    yield
+    engine.setLevel(level)
 
 
 def run(ident: str, start: datetime, distance: float, **values: Any) -> Activity:
