@@ -243,10 +243,18 @@ async def async_import_all(
     """
     await async_clear(hass, athlete_id)
     names = await async_names(hass, athlete_name)
+    instance = get_instance(hass)
     rows = hourly_sums(activities, zone, groups, athlete_id)
-    written = async_add_sums(hass, athlete_id, groups, rows, names)
+    written = 0
+    # One statistic at a time: years of rows keep the recorder busy for a
+    # while, and states recorded meanwhile wait behind one task, not all.
+    for key, series in rows.items():
+        written += async_add_sums(hass, athlete_id, groups, {key: series}, names)
+        await instance.async_block_till_done()
     means = daily_means(wellness, zone, athlete_id)
-    written += async_add_means(hass, athlete_id, means, names)
+    for key, daily in means.items():
+        written += async_add_means(hass, athlete_id, {key: daily}, names)
+        await instance.async_block_till_done()
     return written
 
 
