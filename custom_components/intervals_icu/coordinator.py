@@ -220,6 +220,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._dropped_logged: set[str] = set()
         self._unsub_midnight: CALLBACK_TYPE | None = None
         self._closed = False
+        self.goals: dict[str, float] = {}
+        """This year's distance goal per group in metres, set by the numbers."""
 
     @override
     async def _async_setup(self) -> None:
