@@ -51,7 +51,7 @@ async def test_goal_entities_per_group_in_kilometres(
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "km"
     await _set(hass, RUN_GOAL, 2000)
     assert float(hass.states.get(RUN_GOAL).state) == 2000.0  # type: ignore[union-attr]
-    coordinator = setup_integration.runtime_data.coordinator
+    coordinator = setup_integration.runtime_data
     assert coordinator.goals["run"] == pytest.approx(2_000_000.0)
     await _set(hass, RUN_GOAL, 0)
     assert coordinator.goals["run"] == 0.0
@@ -68,7 +68,7 @@ async def test_goal_in_miles_for_us_customary_units(
     assert state is not None
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "mi"
     await _set(hass, RUN_GOAL, 1000)
-    goals = config_entry.runtime_data.coordinator.goals
+    goals = config_entry.runtime_data.goals
     assert goals["run"] == pytest.approx(1_609_344.0)
 
 
@@ -104,7 +104,7 @@ async def test_goal_is_restored_after_a_restart(
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    goals = config_entry.runtime_data.coordinator.goals
+    goals = config_entry.runtime_data.goals
     assert goals.get("run") == (pytest.approx(metres) if metres else None)
     state = hass.states.get(RUN_GOAL)
     assert state is not None

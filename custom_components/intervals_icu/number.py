@@ -37,7 +37,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a goal per sport group switched on, and one for all activities."""
-    coordinator = entry.runtime_data.coordinator
+    coordinator = entry.runtime_data
     # Kilometres or miles by the unit system, once: the entity keeps its unit,
     # and the user can still pick another unit in the entity's settings.
     unit = (
