@@ -10,8 +10,9 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import IntervalsClient
-from .const import DOMAIN
+from .const import CONF_ATHLETE_ID, DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, server_url
+from .history_import import async_remove_history
 from .issues import async_delete_issues
 from .services import async_setup_services
 from .sync import CacheStore
@@ -79,6 +80,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> None:
-    """Delete the entry's activity cache (every copy) and its repair issues."""
+    """Delete the entry's activity cache (every copy), statistics and repair issues."""
     await CacheStore(hass, entry.entry_id).async_remove()
+    await async_remove_history(hass, entry.entry_id, entry.data[CONF_ATHLETE_ID])
     async_delete_issues(hass, entry.entry_id)

@@ -41,8 +41,12 @@ def period_starts(today: date, week_start: int = 0) -> dict[Period, date]:
 
 
 def window_start(today: date, week_start: int = 0) -> date:
-    """The oldest day any period needs: the week may begin last year."""
-    return min(period_starts(today, week_start).values())
+    """The oldest day the cache keeps: 1 January last year.
+
+    Last year's totals need all of last year; every period of this year (a
+    week that began last year too) lies after it.
+    """
+    return min(date(today.year - 1, 1, 1), *period_starts(today, week_start).values())
 
 
 def aggregate(

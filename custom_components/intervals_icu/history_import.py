@@ -11,7 +11,7 @@ imported is persisted, so a restart downloads no history.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -26,6 +26,24 @@ from .const import DOMAIN, LOGGER
 from .history import first_changed_hour
 
 STORAGE_VERSION = 1
+
+
+def statistics_available(hass: HomeAssistant) -> bool:
+    """Whether Home Assistant records statistics (the recorder is set up)."""
+    return "recorder" in hass.config.components
+
+
+def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.history", private=True)
+
+
+async def async_remove_history(
+    hass: HomeAssistant, entry_id: str, athlete_id: str
+) -> None:
+    """Clear the athlete's statistics and forget what was imported."""
+    if statistics_available(hass):
+        await statistics.async_clear(hass, athlete_id)
+    await _store(hass, entry_id).async_remove()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +75,15 @@ class HistoryImport:
         self._hass = hass
         self._client = client
         self._athlete_id = athlete_id
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.history", private=True
-        )
+        self._entry_id = entry_id
+        self._store = _store(hass, entry_id)
         self._lock = asyncio.Lock()
+        # The fitness numbers last written per day: the week's wellness is
+        # read every update, but only a day that changed is written again.
+        self._written: dict[date, tuple[float | None, float | None]] = {}
+        # The cached activities the sums were last written from; None after a
+        # restart, when the cache as loaded is that.
+        self._basis: list[Activity] | None = None
         self.imported_groups: dict[str, list[str]] | None = None
         """The groups of the last full import; None before the first one."""
 
@@ -90,7 +113,7 @@ class HistoryImport:
         zone: ZoneInfo,
         groups: Mapping[str, frozenset[str]],
         cache_start: date,
-        cached: Iterable[Activity],
+        cached: Collection[Activity],
         today: date,
     ) -> ImportResult:
         """Fetch everything before `cache_start` and rewrite every statistic.
@@ -106,12 +129,16 @@ class HistoryImport:
             older = await self._client.get_activity_history(
                 self._athlete_id, datetime.combine(cache_start, time.min)
             )
-            recent = [a for a in cached if a.start_local.date() >= cache_start]
-            activities = [*older, *recent]
-            first = min((a.start_local.date() for a in activities), default=today)
+            first = min(
+                (a.start_local.date() for a in older),
+                default=min((a.start_local.date() for a in cached), default=today),
+            )
             wellness = await self._client.get_wellness_history(
                 self._athlete_id, first, today
             )
+            # Read last: an update while the history downloaded is included.
+            recent = [a for a in cached if a.start_local.date() >= cache_start]
+            activities = [*older, *recent]
             rows = await statistics.async_import_all(
                 self._hass,
                 athlete_id=self._athlete_id,
@@ -122,6 +149,8 @@ class HistoryImport:
                 wellness=wellness,
             )
             self.imported_groups = _groups_json(groups)
+            self._written = {w.day: (w.ctl, w.atl) for w in wellness}
+            self._basis = recent
             await self._store.async_save(
                 {"athlete_id": self._athlete_id, "groups": self.imported_groups}
             )
@@ -157,9 +186,10 @@ class HistoryImport:
         if self.imported_groups is None:
             return 0
         begin = datetime.combine(cache_start, time.min)
-        old = [a for a in old if a.start_local >= begin]
         new = [a for a in new if a.start_local >= begin]
         async with self._lock:
+            basis = self._basis if self._basis is not None else old
+            old = [a for a in basis if a.start_local >= begin]
             rows = 0
             since = first_changed_hour(old, new, zone)
             if since is not None:
@@ -172,17 +202,22 @@ class HistoryImport:
                     activities=new,
                     since=since,
                 )
-            rows += await statistics.async_add_wellness(
-                self._hass,
-                athlete_id=self._athlete_id,
-                athlete_name=athlete_name,
-                zone=zone,
-                wellness=wellness,
-            )
+            changed = [
+                w for w in wellness if self._written.get(w.day) != (w.ctl, w.atl)
+            ]
+            if changed:
+                rows += await statistics.async_add_wellness(
+                    self._hass,
+                    athlete_id=self._athlete_id,
+                    athlete_name=athlete_name,
+                    zone=zone,
+                    wellness=changed,
+                )
+                self._written.update((w.day, (w.ctl, w.atl)) for w in changed)
+            self._basis = new
             return rows
 
     async def async_remove(self) -> None:
         """Clear the athlete's statistics and forget the import."""
-        await statistics.async_clear(self._hass, self._athlete_id)
-        await self._store.async_remove()
+        await async_remove_history(self._hass, self._entry_id, self._athlete_id)
         self.imported_groups = None
