@@ -17,7 +17,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.intervals_icu.const import DEFAULT_GROUPS
+from custom_components.intervals_icu.const import DEFAULT_GROUPS, DOMAIN
+from emulator.faults import Fault
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.state import EmulatorState
@@ -27,6 +28,7 @@ from homeassistant.components.recorder.statistics import (
     statistics_during_period,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .conftest import API_KEY, ATHLETE_ID, NOW
 
@@ -206,3 +208,64 @@ async def test_removing_the_entry_clears_its_statistics(
     await async_wait_recording_done(hass)
     ids = await hass.async_add_executor_job(list_statistic_ids, hass)
     assert not any(i["statistic_id"].startswith("intervals_icu:") for i in ids)
+
+
+async def test_import_history_action_rewrites_an_edited_old_activity(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    athlete: Athlete,
+    state: EmulatorState,
+) -> None:
+    await _setup(hass, recorder_mock, config_entry)
+    # An activity of 2022, long out of the cache, is edited on Intervals.icu.
+    old_run = next(
+        a
+        for a in athlete.activities
+        if a.get("type") == "Run" and a["start_date_local"].startswith("2022")
+    )
+    old_run["distance"] += 100_000.0
+    # Updates do not read it again; the statistics still say what they said.
+    assert (await _per(hass, "run_distance", "year"))["2022"] != pytest.approx(
+        _run_distance(athlete, 4)["2022"]
+    )
+    state.log.clear()
+    await hass.services.async_call(
+        DOMAIN,
+        "import_history",
+        {"config_entry_id": config_entry.entry_id},
+        blocking=True,
+    )
+    await async_wait_recording_done(hass)
+    assert _history_requests(state)
+    _assert_equal(await _per(hass, "run_distance", "year"), _run_distance(athlete, 4))
+
+
+async def test_import_history_action_errors(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    state: EmulatorState,
+) -> None:
+    await _setup(hass, recorder_mock, config_entry)
+    state.add_fault(Fault.http_status(502, path="/activities"))
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "import_history",
+            {"config_entry_id": config_entry.entry_id},
+            blocking=True,
+        )
+    assert raised.value.translation_key == "request_server_error"
+    state.clear_faults()
+    # Without the recorder there are no statistics to import into.
+    hass.config.components.remove("recorder")
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN,
+            "import_history",
+            {"config_entry_id": config_entry.entry_id},
+            blocking=True,
+        )
+    assert refused.value.translation_key == "no_recorder"
+    hass.config.components.add("recorder")
