@@ -225,6 +225,13 @@ async def test_import_history_action_rewrites_an_edited_old_activity(
         if a.get("type") == "Run" and a["start_date_local"].startswith("2022")
     )
     old_run["distance"] += 100_000.0
+    # And one of last year, which the daily re-read (this year) leaves alone.
+    last_year_run = next(
+        a
+        for a in athlete.activities
+        if a.get("type") == "Run" and a["start_date_local"].startswith("2025-0")
+    )
+    last_year_run["distance"] += 70_000.0
     # Updates do not read it again; the statistics still say what they said.
     assert (await _per(hass, "run_distance", "year"))["2022"] != pytest.approx(
         _run_distance(athlete, 4)["2022"]
@@ -239,6 +246,12 @@ async def test_import_history_action_rewrites_an_edited_old_activity(
     await async_wait_recording_done(hass)
     assert _history_requests(state)
     _assert_equal(await _per(hass, "run_distance", "year"), _run_distance(athlete, 4))
+    # The cache read last year again: last year's sensors know the edit too.
+    last_year = hass.states.get("sensor.test_athlete_run_distance_last_year")
+    assert last_year is not None
+    assert float(last_year.state) == pytest.approx(
+        _run_distance(athlete, 4)["2025"] / 1000
+    )
 
 
 async def test_import_history_action_errors(

@@ -46,7 +46,15 @@ def window_start(today: date, week_start: int = 0) -> date:
     Last year's totals need all of last year; every period of this year (a
     week that began last year too) lies after it.
     """
-    return min(date(today.year - 1, 1, 1), *period_starts(today, week_start).values())
+    return min(date(today.year - 1, 1, 1), reread_start(today, week_start))
+
+
+def reread_start(today: date, week_start: int = 0) -> date:
+    """The oldest day any period of this year needs: the week may begin last year.
+
+    The daily re-read starts here; last year before it is over.
+    """
+    return min(period_starts(today, week_start).values())
 
 
 def aggregate(

@@ -29,6 +29,7 @@ from .aggregate import (
     last_year,
     latest,
     period_starts,
+    reread_start,
     window_start,
 )
 from .api import (
@@ -389,7 +390,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         before = tuple(self.cache.activities.values())
         # The cache changes last: if anything before failed, the activities
         # that appeared are still new on the next try, and their events fire.
-        await self.cache.async_sync(fetch, today, start)
+        await self.cache.async_sync(fetch, today, start, reread_start(today))
         self.store.async_schedule_save(self.cache)
         # Totals of tens of thousands of activities: in a worker thread, over
         # a copy taken here, so that the event loop never waits for them.
@@ -451,8 +452,22 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 type(err).__name__,
             )
 
+    async def async_reimport_history(self) -> None:
+        """Read every cached day again, fetch the older history, rewrite everything.
+
+        For edits to old activities: the daily re-read covers this year only,
+        and the history is otherwise fetched once.
+        """
+        self.cache.reread_all = True
+        await self.async_refresh()
+        if not self.last_update_success and self.last_exception is not None:
+            # The client's own error: the action reports it as a request's.
+            cause = self.last_exception.__cause__
+            raise cause if isinstance(cause, IntervalsError) else self.last_exception
+        await self.async_import_history()
+
     async def async_import_history(self, data: IntervalsData | None = None) -> None:
-        """Fetch the whole history and rewrite every statistic."""
+        """Fetch the history before the cache and rewrite every statistic."""
         data = data or self.data
         await self.history.async_import(
             athlete_name=self._athlete_name(data.athlete),

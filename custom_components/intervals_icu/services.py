@@ -101,9 +101,7 @@ GET_EVENTS_SCHEMA = vol.Schema(
 )
 
 
-IMPORT_HISTORY_SCHEMA = probatio.Schema(
-    {probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
-)
+IMPORT_HISTORY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
 
 
 @callback
@@ -232,8 +230,8 @@ async def _async_get_events(call: ServiceCall) -> ServiceResponse:
 async def _async_import_history(call: ServiceCall) -> None:
     """Fetch the whole history again and rewrite every statistic.
 
-    For edits to activities older than the cache (this year and last), which
-    the regular updates do not read again.
+    For edits to activities before this year, which the regular updates do
+    not read again.
     """
     coordinator = _coordinator(call)
     if not statistics_available(call.hass):
@@ -241,4 +239,4 @@ async def _async_import_history(call: ServiceCall) -> None:
             translation_domain=DOMAIN, translation_key="no_recorder"
         )
     with handle_request_errors(call.hass, coordinator.config_entry):
-        await coordinator.async_import_history()
+        await coordinator.async_reimport_history()
