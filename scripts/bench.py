@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from custom_components.intervals_icu.aggregate import (  # noqa: E402
     aggregate,
+    reread_start,
     window_start,
 )
 from custom_components.intervals_icu.api import (  # noqa: E402
@@ -114,7 +115,7 @@ async def integration_update(
         return await client.get_activities("i1", oldest, newest, fields=fields)
 
     await plan.async_read(today)
-    await cache.async_sync(fetch, today, window_start(today))
+    await cache.async_sync(fetch, today, window_start(today), reread_start(today))
     return aggregate(cache.activities.values(), GROUPS, today)
 
 

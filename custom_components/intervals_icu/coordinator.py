@@ -428,6 +428,26 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                     self.hass, self._async_import(data), f"{DOMAIN} history import"
                 )
             return
+        # In the background: waiting for the recorder's commit must not hold
+        # the entities back. The import's lock keeps the writes in order.
+        self.config_entry.async_create_background_task(
+            self.hass,
+            self._async_write_statistics(
+                data,
+                before,
+                tuple(self.cache.activities.values()),
+                [w for w in wellness if w.day <= data.today],
+            ),
+            f"{DOMAIN} statistics",
+        )
+
+    async def _async_write_statistics(
+        self,
+        data: IntervalsData,
+        before: tuple[Activity, ...],
+        after: tuple[Activity, ...],
+        wellness: list[Wellness],
+    ) -> None:
         try:
             await self.history.async_update(
                 athlete_name=self._athlete_name(data.athlete),
@@ -435,8 +455,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 groups=self.groups,
                 cache_start=self.cache.window_start or window_start(data.today),
                 old=before,
-                new=self.cache.activities.values(),
-                wellness=[w for w in wellness if w.day <= data.today],
+                new=after,
+                wellness=wellness,
             )
         except HomeAssistantError as err:
             LOGGER.warning("The statistics could not be updated: %s", err)

@@ -200,11 +200,15 @@ async def async_sums_before(
 
 
 async def async_hours_from(
-    hass: HomeAssistant, keys: Iterable[str], hour: datetime
+    hass: HomeAssistant, keys: Iterable[str], hour: datetime, *, wait: bool = True
 ) -> dict[str, list[datetime]]:
-    """The hours, from `hour` on, that already hold a row of each statistic."""
+    """The hours, from `hour` on, that already hold a row of each statistic.
+
+    `wait=False` when the caller has just waited for the recorder.
+    """
     instance = get_instance(hass)
-    await instance.async_block_till_done()
+    if wait:
+        await instance.async_block_till_done()
     wanted = {statistic_id(key): key for key in keys}
 
     def read() -> dict[str, list[datetime]]:
@@ -275,7 +279,7 @@ async def async_rewrite_from(
     """
     keys = _sum_keys(athlete_id, groups)
     before = await async_sums_before(hass, keys, since)
-    existing = await async_hours_from(hass, keys, since)
+    existing = await async_hours_from(hass, keys, since, wait=False)
     rows = hourly_sums(
         activities,
         zone,
