@@ -27,7 +27,8 @@ def test_no_goal_leaves_progress_and_gap_unknown_but_projects() -> None:
         status = goal_status(1_000_000.0, goal, datetime(2026, 7, 2, 12))
         assert status.progress is None
         assert status.gap is None
-        assert status.projected == pytest.approx(2_000_000.0)
+        # 2 July is day 183: a million metres in 183 days, 365 days' worth.
+        assert status.projected == pytest.approx(1_000_000.0 * 365 / 183)
 
 
 def test_first_of_january() -> None:
@@ -37,8 +38,11 @@ def test_first_of_january() -> None:
     # An even pace wants 2,000 km * 0.25/365 by now.
     assert status.gap == pytest.approx(10_000.0 - 2_000_000.0 * 0.25 / 365)
     assert status.gap > 0
-    # Projection divides by at least one day: today's 10 km every day.
+    # Today counts as a whole day: today's 10 km every day.
     assert status.projected == pytest.approx(3_650_000.0)
+    # And stays so all day.
+    late = goal_status(10_000.0, 2_000_000.0, datetime(2026, 1, 1, 23, 59))
+    assert late.projected == status.projected
     # Nothing done at midnight: behind by nothing, projection 0.
     start = goal_status(0.0, 2_000_000.0, datetime(2026, 1, 1))
     assert start.gap == 0.0
@@ -49,7 +53,10 @@ def test_29_february_in_a_leap_year() -> None:
     # End of 29 February 2028: 60 of 366 days.
     status = goal_status(300_000.0, 1_830_000.0, datetime(2028, 3, 1, 0, 0))
     assert status.gap == pytest.approx(300_000.0 - 1_830_000.0 * 60 / 366)
-    assert status.projected == pytest.approx(300_000.0 * 366 / 60)
+    # 1 March is day 61 of a leap year.
+    assert status.projected == pytest.approx(300_000.0 * 366 / 61)
+    on_29th = goal_status(300_000.0, 1_830_000.0, datetime(2028, 2, 29, 12))
+    assert on_29th.projected == pytest.approx(300_000.0 * 366 / 60)
     assert status.progress == pytest.approx(100 * 300_000 / 1_830_000)
 
 
@@ -59,7 +66,8 @@ def test_31_december() -> None:
     expected_by_now = 2_000_000.0 * 364.5 / 365
     assert status.gap == pytest.approx(1_900_000.0 - expected_by_now)
     assert status.gap < 0
-    assert status.projected == pytest.approx(1_900_000.0 * 365 / 364.5)
+    # The last day of the year: the projection is the distance itself.
+    assert status.projected == pytest.approx(1_900_000.0)
     assert status.progress == pytest.approx(95.0)
     # Goal beaten: progress above 100 %.
     assert goal_status(

@@ -75,11 +75,12 @@ async def test_goal_sensors_follow_the_goal(
     assert value(hass, "run_goal_progress") == "unknown"
     assert value(hass, "run_goal_gap") == "unknown"
     this_year = run_sum(athlete, "distance", "2026-01-01", "2027-01-01")
-    # Noon on 15 June 2026 in Amsterdam: 165.5 days of 365.
-    fraction = 165.5 / 365
+    # 15 June is day 166: the distance per day so far, for 365 days.
     assert float(value(hass, "run_distance_projected")) == pytest.approx(
-        this_year / fraction / 1000, rel=1e-4
+        this_year / 166 * 365 / 1000
     )
+    # Noon on 15 June 2026 in Amsterdam: 165.5 days of 365 have passed.
+    fraction = 165.5 / 365
     goal = er.async_get(hass).async_get_entity_id(
         NUMBER_DOMAIN, DOMAIN, f"{ATHLETE_ID}_run_distance_goal"
     )

@@ -30,24 +30,26 @@ class GoalStatus:
     gap: float | None
     """Metres ahead of (+) or behind (-) an even pace; None without a goal."""
     projected: float
-    """This year's distance on 31 December at the pace so far."""
+    """This year's distance on 31 December at the pace so far (per day)."""
 
 
 def goal_status(distance: float, goal: float | None, now_local: datetime) -> GoalStatus:
     """Progress, gap and projection of `distance` so far this year (metres).
 
-    A goal of 0 or None means no goal. The projection divides by at least one
-    day of the year, so a run on the morning of 1 January projects that day's
-    distance every day instead of an absurd number.
+    A goal of 0 or None means no goal. The gap compares with an even pace at
+    this moment of the athlete's day. The projection is the distance per day
+    so far, today counted as a whole day, times the days of the year: it
+    changes only when the distance does (or the day turns), and a run on the
+    morning of 1 January projects that day's distance every day instead of
+    an absurd number.
     """
-    fraction = year_fraction(now_local)
     days = 366 if isleap(now_local.year) else 365
-    pace_fraction = max(fraction, 1 / days)
-    projected = distance / pace_fraction
+    elapsed_days = now_local.timetuple().tm_yday
+    projected = distance * days / elapsed_days
     if goal is None or goal <= 0:
         return GoalStatus(progress=None, gap=None, projected=projected)
     return GoalStatus(
         progress=100.0 * distance / goal,
-        gap=distance - goal * fraction,
+        gap=distance - goal * year_fraction(now_local),
         projected=projected,
     )
