@@ -24,6 +24,7 @@ from .state import EmulatorState
 DEMO_API_KEY = "demo-key"
 DEMO_ATHLETE_ID = "i424242"
 DEMO_NAME = "Demo Athlete"
+DEMO_HISTORY_YEARS = 5
 
 
 def build_demo_state(
@@ -33,8 +34,13 @@ def build_demo_state(
     timezone: str = "Europe/Amsterdam",
     strava_share: float = 0.05,
     now: datetime | None = None,
+    history_years: int = DEMO_HISTORY_YEARS,
 ) -> EmulatorState:
-    """Return a state with the demo athlete: 1 Jan last year to today, 4 weeks ahead."""
+    """Return a state with the demo athlete, its history and 4 weeks ahead.
+
+    The history begins on 1 January `history_years` years ago: several past
+    years let a statistics graph compare years side by side.
+    """
     now = now or datetime.now(UTC)
     today = now.astimezone(ZoneInfo(timezone)).date()
     athlete = generate_athlete(
@@ -43,7 +49,7 @@ def build_demo_state(
         name=DEMO_NAME,
         timezone=timezone,
         activities_per_year=activities_per_year,
-        start=date(today.year - 1, 1, 1),
+        start=date(today.year - history_years, 1, 1),
         end=today,
         strava_share=strava_share,
         events_until=today + timedelta(weeks=4),
@@ -77,6 +83,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timezone", default="Europe/Amsterdam")
     parser.add_argument("--strava-share", type=float, default=0.05)
     parser.add_argument(
+        "--history-years",
+        type=int,
+        default=DEMO_HISTORY_YEARS,
+        help="full years of history before this one",
+    )
+    parser.add_argument(
         "--rate-limit", action="store_true", help="answer 429 beyond ~10 requests/s"
     )
     args = parser.parse_args(argv)
@@ -92,6 +104,7 @@ async def serve(args: argparse.Namespace, stop: asyncio.Event | None = None) -> 
         activities_per_year=args.activities_per_year,
         timezone=args.timezone,
         strava_share=args.strava_share,
+        history_years=args.history_years,
     )
     if args.rate_limit:
         state.enable_rate_limit()

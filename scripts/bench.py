@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from custom_components.intervals_icu.aggregate import (  # noqa: E402
     aggregate,
+    reread_start,
     window_start,
 )
 from custom_components.intervals_icu.api import (  # noqa: E402
@@ -149,7 +150,7 @@ async def integration_update(
         )
 
     await plan.async_read(today)
-    new = await cache.async_sync(fetch, today, window_start(today))
+    new = await cache.async_sync(fetch, today, window_start(today), reread_start(today))
     due: set[str] = set()
     if reconcile:
         due = {*ALL_PARTS}
@@ -425,6 +426,13 @@ def memory_table() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="300,1000,20000")
+    parser.add_argument(
+        "--history-years",
+        type=int,
+        default=10,
+        help="years of the one-off history import (0: skip it)",
+    )
+    parser.add_argument("--history-per-year", type=int, default=1000)
     args = parser.parse_args()
     now = datetime.now(UTC).replace(microsecond=0)
     print(f"intervals_icu benchmark, {now:%Y-%m-%d %H:%M} UTC, emulator on 127.0.0.1\n")
@@ -466,6 +474,10 @@ def main() -> None:
             f"{e['changed_updates'] * e['disk'] / 1e6:.1f} MB |"
         )
     memory_table()
+    if args.history_years > 0:
+        from bench_history import print_history  # noqa: PLC0415
+
+        print_history(args.history_years, args.history_per_year, now)
 
 
 if __name__ == "__main__":

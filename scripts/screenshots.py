@@ -38,7 +38,8 @@ def dashboard_entities(node: Any) -> Iterator[str]:
     """Every entity id a dashboard config names."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "entity" and isinstance(value, str):
+            # A statistic id (`intervals_icu:…`) is no entity.
+            if key == "entity" and isinstance(value, str) and ":" not in value:
                 yield value
             else:
                 yield from dashboard_entities(value)
@@ -149,6 +150,33 @@ async def take_screenshots(
     await page.locator("ha-full-calendar .fc-event").first.wait_for()
     await settle(page)
     await page.screenshot(path=saved("calendar.png"))
+
+    # The years of history in the recorder, and a 2,000 km run goal.
+    await demo.ws(
+        "call_service",
+        domain="number",
+        service="set_value",
+        service_data={"value": 2000},
+        target={"entity_id": "number.demo_athlete_run_distance_goal_this_year"},
+    )
+    await wait_for_statistics(demo)
+    await page.goto(f"{demo.base_url}/{DASHBOARD_URL}/history")
+    await page.locator("hui-statistics-graph-card canvas").first.wait_for()
+    await settle(page, 3)
+    await page.screenshot(path=saved("statistics.png"))
+
+
+async def wait_for_statistics(demo: DemoHomeAssistant) -> None:
+    """Until the history import has written its last statistic (form, a mean)."""
+    deadline = time.monotonic() + 600
+    while True:
+        found = await demo.ws("recorder/list_statistic_ids")
+        if any(s["statistic_id"].endswith("_form") for s in found):
+            return
+        if time.monotonic() > deadline:
+            msg = "the history import wrote no statistics in 10 minutes"
+            raise DemoError(msg)
+        await asyncio.sleep(2)
 
 
 async def make_screenshots(workdir: pathlib.Path, images: pathlib.Path) -> None:

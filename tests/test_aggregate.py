@@ -10,8 +10,10 @@ from custom_components.intervals_icu.aggregate import (
     Period,
     aggregate,
     count_stubs,
+    last_year,
     latest,
     period_starts,
+    same_day_last_year,
     window_start,
 )
 from custom_components.intervals_icu.api import Activity
@@ -35,11 +37,12 @@ def test_period_starts_monday_month_year() -> None:
         Period.MONTH: date(2026, 1, 1),
         Period.YEAR: date(2026, 1, 1),
     }
-    assert window_start(date(2026, 1, 1)) == date(2025, 12, 29)
+    # The cache keeps all of last year, for last year's totals.
+    assert window_start(date(2026, 1, 1)) == date(2025, 1, 1)
     assert period_starts(date(2026, 1, 1), week_start=6)[Period.WEEK] == date(
         2025, 12, 28
     )
-    assert window_start(date(2026, 6, 15)) == date(2026, 1, 1)
+    assert window_start(date(2026, 6, 15)) == date(2025, 1, 1)
 
 
 def test_groups_periods_and_stubs() -> None:
@@ -128,3 +131,58 @@ def test_matches_naive_sum(
             assert totals[group][period].distance == pytest.approx(
                 sum(a.distance or 0 for a in chosen)
             )
+
+
+def test_same_day_last_year() -> None:
+    assert same_day_last_year(date(2026, 6, 15)) == date(2025, 6, 15)
+    assert same_day_last_year(date(2028, 2, 29)) == date(2027, 2, 28)
+    assert same_day_last_year(date(2029, 3, 1)) == date(2028, 3, 1)
+    assert same_day_last_year(date(2027, 1, 1)) == date(2026, 1, 1)
+
+
+def test_last_year_to_date_and_whole() -> None:
+    activities = [
+        act("old", datetime(2024, 12, 31, 23, 59), distance=1),
+        act("jan", datetime(2025, 1, 1, 0, 0), distance=10, moving_time=60),
+        act("day", datetime(2025, 6, 15, 23, 59), distance=100, moving_time=600),
+        act("next", datetime(2025, 6, 16, 0, 0), distance=1000),
+        act("ride", datetime(2025, 3, 1, 9), "Ride", distance=20_000),
+        act("dec", datetime(2025, 12, 31, 23, 59), distance=10_000),
+        act("stub", datetime(2025, 2, 1, 9), None, is_stub=True),
+        act("now", datetime(2026, 1, 2, 9), distance=50_000),
+    ]
+    result = last_year(activities, GROUPS, date(2026, 6, 15))
+    assert result["run"].to_date.distance == 110
+    assert result["run"].to_date.moving_time == 660
+    assert result["run"].to_date.count == 2
+    assert result["run"].whole.distance == 11_110
+    assert result["ride"].to_date.distance == 20_000
+    assert result[ALL].to_date.distance == 20_110
+    assert result[ALL].whole.count == 5
+    assert result["swim"].whole.count == 0
+
+
+def test_last_year_on_29_february_counts_to_28_february() -> None:
+    activities = [
+        act("a", datetime(2027, 2, 28, 18), distance=5),
+        act("b", datetime(2027, 3, 1, 7), distance=7),
+    ]
+    result = last_year(activities, GROUPS, date(2028, 2, 29))
+    assert result["run"].to_date.distance == 5
+    assert result["run"].whole.distance == 12
+    # And on 1 March 2028, 1 March 2027 is included.
+    assert last_year(activities, GROUPS, date(2028, 3, 1))["run"].to_date.distance == 12
+
+
+def test_last_year_rolls_over_at_new_year() -> None:
+    activities = [
+        act("a", datetime(2025, 1, 1, 8), distance=3),
+        act("b", datetime(2026, 1, 1, 8), distance=4),
+        act("c", datetime(2026, 12, 31, 8), distance=5),
+    ]
+    assert (
+        last_year(activities, GROUPS, date(2026, 12, 31))["run"].to_date.distance == 3
+    )
+    new_year = last_year(activities, GROUPS, date(2027, 1, 1))["run"]
+    assert new_year.to_date.distance == 4
+    assert new_year.whole.distance == 9

@@ -72,9 +72,9 @@ async def test_damaged_cache_is_rebuilt(
     ]
     assert len(warnings) == 1
     assert warning in warnings[0].getMessage()
-    # Rebuilt from the service: the year was fetched, from 1 January (the
-    # totals' fields), then the recent days in full.
-    assert activity_fetches(emulator) == ["2026-01-01T00:00:00", "2026-06-12T00:00:00"]
+    # Rebuilt from the service: last year and this were fetched, from 1
+    # January last year (the totals' fields), then the recent days in full.
+    assert activity_fetches(emulator) == ["2025-01-01T00:00:00", "2026-06-12T00:00:00"]
     assert float(distance(hass, entity_registry)) > 0
 
 
@@ -97,7 +97,7 @@ async def test_cache_of_another_athlete_is_ignored(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert "another athlete" in caplog.text
-    assert activity_fetches(emulator) == ["2026-01-01T00:00:00", "2026-06-12T00:00:00"]
+    assert activity_fetches(emulator) == ["2025-01-01T00:00:00", "2026-06-12T00:00:00"]
     assert distance(hass, entity_registry) == right
 
 

@@ -25,6 +25,7 @@ from custom_components.intervals_icu.errors import request_error
 from custom_components.intervals_icu.services import (
     GET_ACTIVITIES_SCHEMA,
     GET_EVENTS_SCHEMA,
+    IMPORT_HISTORY_SCHEMA,
     SET_WELLNESS_SCHEMA,
 )
 from emulator.faults import Fault
@@ -507,6 +508,7 @@ async def test_actions_are_described(
         "set_wellness": SET_WELLNESS_SCHEMA,
         "get_activities": GET_ACTIVITIES_SCHEMA,
         "get_events": GET_EVENTS_SCHEMA,
+        "import_history": IMPORT_HISTORY_SCHEMA,
     }
     assert set(descriptions) == set(schemas)
     for name, schema in schemas.items():

@@ -12,7 +12,12 @@ from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 import pytest
 
-from custom_components.intervals_icu.aggregate import aggregate, latest, window_start
+from custom_components.intervals_icu.aggregate import (
+    aggregate,
+    latest,
+    reread_start,
+    window_start,
+)
 from custom_components.intervals_icu.api import (
     ACTIVITY_API_FIELDS,
     ACTIVITY_FIELDS,
@@ -296,10 +301,10 @@ def test_round_trip_and_damage() -> None:
 
 
 def test_last_activity_before_the_window_is_looked_up() -> None:
-    """On 1 January the week began last year: a run of 27 December is still the last."""
+    """After a break longer than the window (last year and this), the last run is still known."""
     service = FakeService()
     service.activities["i1"] = Activity(
-        id="i1", start_local=datetime(2026, 12, 27, 9, 0), type="Run", name="Run"
+        id="i1", start_local=datetime(2025, 6, 1, 9, 0), type="Run", name="Run"
     )
     cache = ActivityCache("i1")
     today = date(2027, 1, 1)
@@ -315,3 +320,49 @@ def test_last_activity_before_the_window_is_looked_up() -> None:
     run(cache.async_sync(service.fetch, tomorrow, window_start(tomorrow)))
     assert len(service.requests) == before + 1
     assert latest(cache.activities.values()) is None
+
+
+def test_last_year_is_read_once_and_the_daily_reread_covers_this_year() -> None:
+    service = FakeService()
+    for ident, start in (
+        ("old", datetime(2024, 12, 30, 8)),
+        ("last", datetime(2025, 3, 1, 8)),
+        ("this", datetime(2026, 3, 1, 8)),
+    ):
+        service.activities[ident] = Activity(
+            id=ident, start_local=start, type="Run", distance=1000.0
+        )
+    cache = ActivityCache("i1")
+
+    def sync(today: date) -> None:
+        run(
+            cache.async_sync(
+                service.fetch, today, window_start(today), reread_start(today)
+            )
+        )
+
+    sync(date(2026, 5, 10))
+    # The first load reads all of last year too; nothing older.
+    assert service.requests[0][0] == datetime(2025, 1, 1)
+    assert set(cache.activities) == {"last", "this"}
+    # Edits of both years; the next day's re-read sees this year's only.
+    service.activities["last"] = replace(service.activities["last"], distance=2000.0)
+    service.activities["this"] = replace(service.activities["this"], distance=3000.0)
+    service.requests.clear()
+    sync(date(2026, 5, 11))
+    assert service.requests[0][0] == datetime(2026, 1, 1)
+    assert cache.activities["this"].distance == 3000.0
+    assert cache.activities["last"].distance == 1000.0
+    # Asked to, the next reconcile reads the whole window again.
+    cache.reread_all = True
+    service.requests.clear()
+    sync(date(2026, 5, 11))
+    assert service.requests[0][0] == datetime(2025, 1, 1)
+    assert cache.activities["last"].distance == 2000.0
+    assert not cache.reread_all
+    # New Year: 2025 leaves the cache, 2026 (read daily all year) stays.
+    service.requests.clear()
+    sync(date(2027, 1, 1))
+    assert service.requests[0][0] == datetime(2026, 12, 28)
+    assert set(cache.activities) == {"this"}
+    assert cache.window_start == date(2026, 1, 1)

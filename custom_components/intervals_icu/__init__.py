@@ -11,8 +11,9 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import IntervalsClient
 from .bests_gear import RecordStore, async_remove_gone_gear
-from .const import DOMAIN
+from .const import CONF_ATHLETE_ID, DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, server_url
+from .history_import import async_remove_history
 from .issues import async_delete_issues
 from .services import async_setup_services
 from .sync import CacheStore
@@ -22,6 +23,7 @@ PLATFORMS: list[Platform] = [
     Platform.BUTTON,
     Platform.CALENDAR,
     Platform.EVENT,
+    Platform.NUMBER,
     Platform.SENSOR,
 ]
 
@@ -92,7 +94,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> None:
-    """Delete the entry's activity cache (every copy) and its repair issues."""
+    """Delete the entry's activity cache (every copy), statistics and repair issues."""
     await CacheStore(hass, entry.entry_id).async_remove()
     await RecordStore(hass, entry.entry_id).async_remove()
+    await async_remove_history(hass, entry.entry_id, entry.data[CONF_ATHLETE_ID])
     async_delete_issues(hass, entry.entry_id)

@@ -41,7 +41,19 @@ def period_starts(today: date, week_start: int = 0) -> dict[Period, date]:
 
 
 def window_start(today: date, week_start: int = 0) -> date:
-    """The oldest day any period needs: the week may begin last year."""
+    """The oldest day the cache keeps: 1 January last year.
+
+    Last year's totals need all of last year; every period of this year (a
+    week that began last year too) lies after it.
+    """
+    return min(date(today.year - 1, 1, 1), reread_start(today, week_start))
+
+
+def reread_start(today: date, week_start: int = 0) -> date:
+    """The oldest day any period of this year needs: the week may begin last year.
+
+    The daily re-read starts here; last year before it is over.
+    """
     return min(period_starts(today, week_start).values())
 
 
@@ -113,3 +125,64 @@ def latest(activities: Iterable[Activity]) -> Activity | None:
     """The activity that started last, whatever order the list is in."""
     real = (a for a in activities if not a.is_stub)
     return max(real, key=lambda a: (a.start_local, a.id), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class LastYear:
+    """Last year's totals of one group: to this calendar day, and all of it."""
+
+    to_date: Totals
+    whole: Totals
+
+
+def same_day_last_year(today: date) -> date:
+    """Today's calendar day one year ago; 29 February becomes 28 February."""
+    if today.month == 2 and today.day == 29:
+        return date(today.year - 1, 2, 28)
+    return today.replace(year=today.year - 1)
+
+
+def last_year(
+    activities: Iterable[Activity],
+    groups: Mapping[str, frozenset[str]],
+    today: date,
+) -> dict[str, LastYear]:
+    """Sum last year per group (and `all`): 1 January to the same day, and the year.
+
+    Strava stubs carry no numbers and are left out, as in `aggregate`.
+    """
+    start = datetime(today.year - 1, 1, 1)
+    same_day = same_day_last_year(today)
+    cut = datetime(same_day.year, same_day.month, same_day.day) + timedelta(days=1)
+    end = datetime(today.year, 1, 1)
+    member_of: dict[str | None, list[str]] = {}
+    for name, types in groups.items():
+        for activity_type in types:
+            member_of.setdefault(activity_type, []).append(name)
+    # [distance, moving time, elevation, load, count] to date and whole year.
+    acc = {name: ([0.0] * 5, [0.0] * 5) for name in (*groups, ALL)}
+    for activity in activities:
+        begin = activity.start_local
+        if activity.is_stub or not start <= begin < end:
+            continue
+        values = (
+            activity.distance or 0.0,
+            activity.moving_time or 0.0,
+            activity.elevation_gain or 0.0,
+            activity.training_load or 0.0,
+            1.0,
+        )
+        for name in (ALL, *member_of.get(activity.type, ())):
+            to_date, whole = acc[name]
+            for index, value in enumerate(values):
+                whole[index] += value
+                if begin < cut:
+                    to_date[index] += value
+    return {
+        name: LastYear(to_date=_totals(to_date), whole=_totals(whole))
+        for name, (to_date, whole) in acc.items()
+    }
+
+
+def _totals(values: list[float]) -> Totals:
+    return Totals(values[0], values[1], values[2], values[3], int(values[4]))

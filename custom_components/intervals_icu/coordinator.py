@@ -7,25 +7,29 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from types import MappingProxyType
 from typing import override
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from . import issues
 from .aggregate import (
+    LastYear,
     Period,
     Totals,
     aggregate,
     count_stubs,
+    last_year,
     latest,
     period_starts,
+    reread_start,
     window_start,
 )
 from .api import (
@@ -58,6 +62,8 @@ from .const import (
     WORKOUT,
 )
 from .errors import error_key
+from .goals import GoalStatus, goal_status
+from .history_import import HistoryImport, statistics_available
 from .sync import ActivityCache, CacheStore
 
 # Wellness days kept: today and the six days before it. The first update of
@@ -107,6 +113,16 @@ class IntervalsData:
     bests_gear: BestsGearData | None = None
     """Bests of the year and gear; None until they could first be fetched."""
     """The server's address without a trailing slash (`server_url`)."""
+    last_year: Mapping[str, LastYear] = field(default_factory=dict)
+    """Per group (and `all`): last year to this calendar day, and all of it."""
+    goals: Mapping[str, float] = field(default_factory=dict)
+    """This year's distance goal per group in metres (a live view: the
+    numbers change it between updates); a missing or 0 goal is no goal."""
+
+    def goal(self, group: str) -> GoalStatus:
+        """Progress, gap and projection of the group's distance this year."""
+        distance = self.totals[group][Period.YEAR].distance
+        return goal_status(distance, self.goals.get(group), self.now_local)
 
     def activity_url(self, activity_id: str) -> str:
         """The activity's page on Intervals.icu (or the configured server)."""
@@ -232,12 +248,17 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._closed = False
         self.record_store = RecordStore(hass, entry.entry_id)
         self.bests_gear = BestsGearTracker(client, self.athlete_id, self.record_store)
+        self.goals: dict[str, float] = {}
+        """This year's distance goal per group in metres, set by the numbers."""
+        self.history = HistoryImport(hass, entry.entry_id, client, self.athlete_id)
+        self._import_task: asyncio.Task[None] | None = None
 
     @override
     async def _async_setup(self) -> None:
-        """Load the cache, so a restart does not download the year again."""
+        """Load the cache and the import's record: a restart downloads neither."""
         self.cache = await self.store.async_load(self.athlete_id)
         await self.bests_gear.async_load()
+        await self.history.async_load()
 
     @override
     async def async_request_refresh(self) -> None:
@@ -384,9 +405,10 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             )
 
         wellness, events = await self.plan.async_read(today)
+        before = tuple(self.cache.activities.values())
         # The cache changes last: if anything before failed, the activities
         # that appeared are still new on the next try, and their events fire.
-        new = await self.cache.async_sync(fetch, today, start)
+        new = await self.cache.async_sync(fetch, today, start, reread_start(today))
         self.store.async_schedule_save(self.cache)
         # After the activities, so that a new one is in the curves; a failure
         # here keeps the last bests and gear and loses none of that news.
@@ -403,7 +425,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         )
         # Totals of tens of thousands of activities: in a worker thread, over
         # a copy taken here, so that the event loop never waits for them.
-        return await self.hass.async_add_executor_job(
+        data = await self.hass.async_add_executor_job(
             partial(
                 self._snapshot,
                 athlete=self._athlete,
@@ -415,6 +437,101 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 bests_gear=bests_gear,
             )
         )
+        await self._async_statistics(data, before, wellness)
+        return data
+
+    async def _async_statistics(
+        self,
+        data: IntervalsData,
+        before: tuple[Activity, ...],
+        wellness: list[Wellness],
+    ) -> None:
+        """Keep the long-term statistics in line; never fails the update.
+
+        The first time (and after the sport groups changed) the whole history
+        is imported in the background; after that, what this update changed
+        in the cache is written, with no request of its own.
+        """
+        if not statistics_available(self.hass):
+            return
+        if self.history.needs_import(self.groups):
+            if self._import_task is None or self._import_task.done():
+                self._import_task = self.config_entry.async_create_background_task(
+                    self.hass, self._async_import(data), f"{DOMAIN} history import"
+                )
+            return
+        # In the background: waiting for the recorder's commit must not hold
+        # the entities back. The import's lock keeps the writes in order.
+        self.config_entry.async_create_background_task(
+            self.hass,
+            self._async_write_statistics(
+                data,
+                before,
+                tuple(self.cache.activities.values()),
+                [w for w in wellness if w.day <= data.today],
+            ),
+            f"{DOMAIN} statistics",
+        )
+
+    async def _async_write_statistics(
+        self,
+        data: IntervalsData,
+        before: tuple[Activity, ...],
+        after: tuple[Activity, ...],
+        wellness: list[Wellness],
+    ) -> None:
+        try:
+            await self.history.async_update(
+                athlete_name=self._athlete_name(data.athlete),
+                zone=data.zone,
+                groups=self.groups,
+                cache_start=self.cache.window_start or window_start(data.today),
+                old=before,
+                new=after,
+                wellness=wellness,
+            )
+        except HomeAssistantError as err:
+            LOGGER.warning("The statistics could not be updated: %s", err)
+
+    async def _async_import(self, data: IntervalsData) -> None:
+        """The one-off import; a failure waits for the next update to retry."""
+        try:
+            await self.async_import_history(data)
+        except (IntervalsError, HomeAssistantError) as err:
+            LOGGER.warning(
+                "The training history could not be imported (%s); "
+                "trying again at the next update",
+                type(err).__name__,
+            )
+
+    async def async_reimport_history(self) -> None:
+        """Read every cached day again, fetch the older history, rewrite everything.
+
+        For edits to old activities: the daily re-read covers this year only,
+        and the history is otherwise fetched once.
+        """
+        self.cache.reread_all = True
+        await self.async_refresh()
+        if not self.last_update_success and self.last_exception is not None:
+            # The client's own error: the action reports it as a request's.
+            cause = self.last_exception.__cause__
+            raise cause if isinstance(cause, IntervalsError) else self.last_exception
+        await self.async_import_history()
+
+    async def async_import_history(self, data: IntervalsData | None = None) -> None:
+        """Fetch the history before the cache and rewrite every statistic."""
+        data = data or self.data
+        await self.history.async_import(
+            athlete_name=self._athlete_name(data.athlete),
+            zone=data.zone,
+            groups=self.groups,
+            cache_start=self.cache.window_start or window_start(data.today),
+            cached=self.cache.activities.values(),
+            today=data.today,
+        )
+
+    def _athlete_name(self, athlete: Athlete) -> str:
+        return athlete.name or self.config_entry.title
 
     def _activity_day(self, activity_id: str) -> date | None:
         activity = self.cache.activities.get(activity_id)
@@ -458,6 +575,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             base_url=self.base_url,
             events=tuple(sorted(events, key=lambda e: (e.start_local, e.id))),
             bests_gear=bests_gear,
+            last_year=last_year(activities, self.groups, today),
+            goals=MappingProxyType(self.goals),
         )
 
 

@@ -31,11 +31,12 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
 
-from .aggregate import ALL, Period, Totals
+from .aggregate import ALL, LastYear, Period, Totals
 from .api import Event, Gear, SportInfo, SportSettings, Wellness
 from .bests import POWER_TARGETS, RUN_TARGETS, SWIM_TARGETS, Best, Target
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, IntervalsData
 from .entity import IntervalsEntity, IntervalsGearEntity, async_add_gear_entities
+from .goals import GoalStatus
 from .planned import is_all_day, next_workout, next_workout_ends, summary
 from .training import format_pace, latest_sport_info, settings_for
 
@@ -181,6 +182,87 @@ def _totals() -> Iterator[IntervalsTotalSensorEntityDescription]:
                 value_fn=metric.value,
                 group=None if group == ALL else group,
             )
+
+
+def _last_year(
+    group: str, read: Callable[[LastYear], float]
+) -> Callable[[IntervalsData], StateType]:
+    return lambda data: read(data.last_year[group])
+
+
+def _goal(
+    group: str, read: Callable[[GoalStatus], float | None]
+) -> Callable[[IntervalsData], StateType]:
+    return lambda data: read(data.goal(group))
+
+
+def _history() -> Iterator[IntervalsSensorEntityDescription]:
+    """Last year against this one, and the yearly goal, per group and `all`."""
+    for group in _EVERY:
+        yield from (
+            IntervalsSensorEntityDescription(
+                key=f"{group}_distance_last_year_to_date",
+                translation_key=f"{group}_distance_last_year_to_date",
+                device_class=SensorDeviceClass.DISTANCE,
+                native_unit_of_measurement=UnitOfLength.METERS,
+                suggested_unit_fn=_km_or_mi,
+                suggested_display_precision=1,
+                value_fn=_last_year(group, lambda y: y.to_date.distance),
+                group=None if group == ALL else group,
+            ),
+            IntervalsSensorEntityDescription(
+                key=f"{group}_distance_last_year",
+                translation_key=f"{group}_distance_last_year",
+                device_class=SensorDeviceClass.DISTANCE,
+                native_unit_of_measurement=UnitOfLength.METERS,
+                suggested_unit_fn=_km_or_mi,
+                suggested_display_precision=1,
+                value_fn=_last_year(group, lambda y: y.whole.distance),
+                group=None if group == ALL else group,
+            ),
+            IntervalsSensorEntityDescription(
+                key=f"{group}_moving_time_last_year_to_date",
+                translation_key=f"{group}_moving_time_last_year_to_date",
+                device_class=SensorDeviceClass.DURATION,
+                native_unit_of_measurement=UnitOfTime.SECONDS,
+                suggested_unit_of_measurement=UnitOfTime.HOURS,
+                suggested_display_precision=1,
+                value_fn=_last_year(group, lambda y: y.to_date.moving_time),
+                group=None if group == ALL else group,
+            ),
+            # Unknown while no goal is set; the projection always has a value.
+            IntervalsSensorEntityDescription(
+                key=f"{group}_goal_progress",
+                translation_key=f"{group}_goal_progress",
+                native_unit_of_measurement=PERCENTAGE,
+                state_class=SensorStateClass.MEASUREMENT,
+                suggested_display_precision=1,
+                value_fn=_goal(group, lambda status: status.progress),
+                group=None if group == ALL else group,
+            ),
+            IntervalsSensorEntityDescription(
+                key=f"{group}_goal_gap",
+                translation_key=f"{group}_goal_gap",
+                device_class=SensorDeviceClass.DISTANCE,
+                native_unit_of_measurement=UnitOfLength.METERS,
+                suggested_unit_fn=_km_or_mi,
+                state_class=SensorStateClass.MEASUREMENT,
+                suggested_display_precision=1,
+                value_fn=_goal(group, lambda status: status.gap),
+                group=None if group == ALL else group,
+            ),
+            IntervalsSensorEntityDescription(
+                key=f"{group}_distance_projected",
+                translation_key=f"{group}_distance_projected",
+                device_class=SensorDeviceClass.DISTANCE,
+                native_unit_of_measurement=UnitOfLength.METERS,
+                suggested_unit_fn=_km_or_mi,
+                state_class=SensorStateClass.MEASUREMENT,
+                suggested_display_precision=1,
+                value_fn=_goal(group, lambda status: status.projected),
+                group=None if group == ALL else group,
+            ),
+        )
 
 
 def _form(w: Wellness) -> float | None:
@@ -699,6 +781,7 @@ WORKOUT_SENSORS: tuple[IntervalsWorkoutSensorEntityDescription, ...] = (
 def sensor_descriptions() -> Iterator[_IntervalsSensorDescription]:
     """Every sensor the integration can have."""
     yield from _totals()
+    yield from _history()
     yield from WELLNESS_SENSORS
     yield from THRESHOLD_SENSORS
     yield from POWER_MODEL_SENSORS

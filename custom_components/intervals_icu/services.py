@@ -24,11 +24,13 @@ from .api import WellnessUpdate
 from .const import DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 from .errors import handle_request_errors
+from .history_import import statistics_available
 from .planned import event_as_dict
 
 SERVICE_SET_WELLNESS: Final = "set_wellness"
 SERVICE_GET_ACTIVITIES: Final = "get_activities"
 SERVICE_GET_EVENTS: Final = "get_events"
+SERVICE_IMPORT_HISTORY: Final = "import_history"
 
 ATTR_DATE: Final = "date"
 ATTR_START_DATE: Final = "start_date"
@@ -99,6 +101,9 @@ GET_EVENTS_SCHEMA = vol.Schema(
 )
 
 
+IMPORT_HISTORY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
@@ -121,6 +126,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_get_events,
         schema=GET_EVENTS_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_IMPORT_HISTORY,
+        _async_import_history,
+        schema=IMPORT_HISTORY_SCHEMA,
     )
 
 
@@ -214,3 +225,18 @@ async def _async_get_events(call: ServiceCall) -> ServiceResponse:
             for e in sorted(events, key=lambda e: (e.start_local, e.id))
         ]
     }
+
+
+async def _async_import_history(call: ServiceCall) -> None:
+    """Fetch the whole history again and rewrite every statistic.
+
+    For edits to activities before this year, which the regular updates do
+    not read again.
+    """
+    coordinator = _coordinator(call)
+    if not statistics_available(call.hass):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_recorder"
+        )
+    with handle_request_errors(call.hass, coordinator.config_entry):
+        await coordinator.async_reimport_history()

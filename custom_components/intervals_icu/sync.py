@@ -209,6 +209,17 @@ def _merged(
     return merged, MergeResult(tuple(added), changed, removed)
 
 
+def _reconcile_covers(start: date, since: date) -> Callable[[Activity], bool]:
+    """What a reconcile read from `since` answers for in a window from `start`.
+
+    What it read and lacks was deleted; what lies before `start` left the
+    window (at New Year); last year before `since` stays as it was.
+    """
+    begin = datetime.combine(since, time.min)
+    first = datetime.combine(start, time.min)
+    return lambda a: a.start_local >= begin or a.start_local < first
+
+
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
     """What a save writes, taken in the event loop, serialized in a worker."""
@@ -244,14 +255,16 @@ class ActivityCache:
 
     athlete_id: str
     window_start: date | None = None
-    """First local day the last reconcile covered; None before the first one."""
+    """First local day the cache holds; None before the first reconcile."""
     reconciled_on: date | None = None
-    """Athlete-local day of the last full reconcile."""
+    """Athlete-local day of the last reconcile."""
     activities: dict[str, Activity] = field(default_factory=dict)
     unannounced: list[str] = field(default_factory=list)
     """Ids of activities that newly appeared and were not announced yet."""
     revision: int = 0
     """Counts the changes, so that a save that would change nothing is skipped."""
+    reread_all: bool = False
+    """Read the whole window at the next reconcile, not only from `reread`."""
 
     def needs_reconcile(self, today: date, start: date) -> bool:
         """A full fetch is due once a day, and whenever the window moved back."""
@@ -259,7 +272,24 @@ class ActivityCache:
             self.reconciled_on != today
             or self.window_start is None
             or self.window_start > start
+            or self.reread_all
         )
+
+    def reconcile_from(self, start: date, reread: date | None) -> date:
+        """Where a due reconcile starts reading.
+
+        The whole window the first time, when it moved back, or when asked;
+        else from `reread` on: last year is over, and was read day by day
+        while it was this year, so the daily re-read leaves it as it is.
+        """
+        if (
+            reread is None
+            or self.window_start is None
+            or self.window_start > start
+            or self.reread_all
+        ):
+            return start
+        return max(start, reread)
 
     def reconcile_windows(
         self, start: date, today: date
@@ -285,14 +315,25 @@ class ActivityCache:
         return windows
 
     def reconcile(
-        self, start: date, today: date, fetched: Iterable[Activity]
+        self,
+        start: date,
+        today: date,
+        fetched: Iterable[Activity],
+        *,
+        since: date | None = None,
     ) -> MergeResult:
-        """Replace the cache by a TOTALS_FIELDS fetch of [start, today].
+        """Replace the cache from `since` (default `start`) by a TOTALS_FIELDS fetch.
 
-        Activities already cached keep what such a fetch does not carry.
+        Activities already cached keep what such a fetch does not carry; those
+        before `start` (the window moved on at New Year) are dropped.
         """
         result = self._apply(
-            *_merged(self.activities, fetched, lambda _: True, reduced=True)
+            *_merged(
+                self.activities,
+                fetched,
+                _reconcile_covers(start, since or start),
+                reduced=True,
+            )
         )
         self._reconciled(start, today)
         return result
@@ -321,14 +362,15 @@ class ActivityCache:
         return min(recent, datetime.combine(newest.date(), time.min))
 
     async def async_sync(
-        self, fetch: Fetch, today: date, start: date
+        self, fetch: Fetch, today: date, start: date, reread: date | None = None
     ) -> tuple[Activity, ...]:
         """Bring the cache up to date; return the activities that newly appeared.
 
-        A reconcile when one is due, else only the last RECENT_DAYS days. New
-        activities are reported only when they are recent and the cache was
-        not empty: the first load and old finds of a reconcile are not news.
-        They are also kept as to be announced (see `take_unannounced`).
+        A reconcile when one is due (from `reread` on, see `reconcile_from`),
+        else only the last RECENT_DAYS days. New activities are reported only
+        when they are recent and the cache was not empty: the first load and
+        old finds of a reconcile are not news. They are also kept as to be
+        announced (see `take_unannounced`).
         """
         first_load = self.window_start is None
         recent = datetime.combine(today - timedelta(days=RECENT_DAYS), time.min)
@@ -336,13 +378,15 @@ class ActivityCache:
         added: list[str] = []
         reconciled = self.needs_reconcile(today, start)
         if reconciled:
+            since = self.reconcile_from(start, reread)
             fetched: list[Activity] = []
-            for oldest, newest in self.reconcile_windows(start, today):
+            for oldest, newest in self.reconcile_windows(since, today):
                 fetched += await fetch(oldest, newest, TOTALS_FIELDS)
             # Tens of thousands of comparisons: in a worker, on a copy.
             old = dict(self.activities)
+            covers = _reconcile_covers(start, since)
             merged = await asyncio.get_running_loop().run_in_executor(
-                None, partial(_merged, old, fetched, lambda _: True, reduced=True)
+                None, partial(_merged, old, fetched, covers, reduced=True)
             )
             added += (a.id for a in self._apply(*merged).added)
             self._reconciled(start, today)
@@ -417,6 +461,7 @@ class ActivityCache:
         return result
 
     def _reconciled(self, start: date, today: date) -> None:
+        self.reread_all = False
         if (self.window_start, self.reconciled_on) != (start, today):
             self.window_start = start
             self.reconciled_on = today

@@ -1177,14 +1177,37 @@ def test_demo_state_and_arguments() -> None:
     assert state.api_keys[DEMO_API_KEY] == DEMO_ATHLETE_ID
     assert athlete.name == "Demo Athlete"
     assert athlete.timezone == "Europe/Amsterdam"
-    assert min(athlete.wellness) == "2024-01-01"
+    # Five full years before this one: 2020 to 2025.
+    assert min(athlete.wellness) == "2020-01-01"
     assert max(athlete.wellness) == "2025-12-31"
-    assert 650 < len(athlete.activities) < 850
+    years = {a["start_date_local"][:4] for a in athlete.activities}
+    assert years == {"2020", "2021", "2022", "2023", "2024", "2025"}
+    assert 2200 < len(athlete.activities) < 2600
+    assert (
+        len(
+            build_demo_state(now=NOW, history_years=1)
+            .athletes[DEMO_ATHLETE_ID]
+            .wellness
+        )
+        < 731
+    )
     assert max(e["start_date_local"] for e in athlete.events) >= "2026-01-27"
     assert any(a["source"] == "STRAVA" for a in athlete.activities)
     args = parse_args(
-        ["--demo", "--port", "0", "--seed", "3", "--timezone", "UTC", "--rate-limit"]
+        [
+            "--demo",
+            "--port",
+            "0",
+            "--seed",
+            "3",
+            "--timezone",
+            "UTC",
+            "--rate-limit",
+            "--history-years",
+            "10",
+        ]
     )
+    assert args.history_years == 10
     assert args.port == 0
     assert args.seed == 3
     assert args.timezone == "UTC"

@@ -7,7 +7,7 @@ import base64
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 import json
 import math
@@ -33,6 +33,7 @@ from .errors import (
 from .gear import Gear, Reminder
 from .models import (
     ACTIVITY_FIELDS,
+    TOTALS_FIELDS,
     WELLNESS_FIELDS,
     Activity,
     Athlete,
@@ -56,6 +57,13 @@ MAX_RESPONSE_ITEMS = 600_000
 # Above this, decoding and parsing run in a worker thread, not the event loop.
 INLINE_BYTES = 64 * 1024
 SELF = "0"
+# Where a walk back through the whole history stops: before any upload.
+HISTORY_START = date(1970, 1, 1)
+# Activities per request of a history walk: under 200 bytes each with
+# TOTALS_FIELDS, so a page is some 350 kB.
+HISTORY_PAGE = 2000
+# Days per request of a wellness history (three fields a day).
+WELLNESS_HISTORY_DAYS = 1500
 
 # `0` means the key's owner; real ids are `i123456` or a plain number.
 _ATHLETE_ID = re.compile(r"0|i?[1-9][0-9]{0,15}")
@@ -212,14 +220,62 @@ class IntervalsClient:
             parse=self._list(Activity.from_json, "activities"),
         )
 
+    async def get_activity_history(
+        self,
+        athlete_id: str,
+        before: datetime,
+        *,
+        fields: Sequence[str] = TOTALS_FIELDS,
+        page_size: int = HISTORY_PAGE,
+    ) -> list[Activity]:
+        """Return every activity that started before `before` (local), oldest first.
+
+        The API has no cursor and lists newest first, so each page asks for
+        up to `page_size` activities up to the oldest start of the page before;
+        the first activity's date need not be known. Activities sharing that
+        start come twice and count once.
+        """
+        found: dict[str, Activity] = {}
+        newest = before - timedelta(seconds=1)
+        while True:
+            page = await self.get_activities(
+                athlete_id,
+                datetime.combine(HISTORY_START, datetime.min.time()),
+                newest,
+                fields=fields,
+                limit=page_size,
+            )
+            fresh = [a for a in page if a.id not in found]
+            found.update((a.id, a) for a in page)
+            if len(page) < page_size:
+                break
+            oldest = min(a.start_local for a in page)
+            if fresh and oldest < newest:
+                newest = oldest
+            else:
+                # A page of one instant only (never seen, but possible)
+                # would repeat forever; step past that instant.
+                newest = oldest - timedelta(seconds=1)
+        return sorted(found.values(), key=lambda a: (a.start_local, a.id))
+
     async def get_wellness(
-        self, athlete_id: str, oldest: date, newest: date
+        self,
+        athlete_id: str,
+        oldest: date,
+        newest: date,
+        *,
+        fields: Sequence[str] = (),
     ) -> list[Wellness]:
-        """Return the wellness records of the local days oldest..newest."""
+        """Return the wellness records of the local days oldest..newest.
+
+        Without `fields`, every field the integration knows.
+        """
         params = {
             "oldest": _local(oldest),
             "newest": _local(newest),
-            "fields": ",".join(("id", "sportInfo", *WELLNESS_FIELDS.values())),
+            "fields": ",".join(
+                fields or ("id", "sportInfo", *WELLNESS_FIELDS.values())
+            ),
         }
         return await self.request(
             "GET",
@@ -228,6 +284,24 @@ class IntervalsClient:
             params,
             parse=self._list(Wellness.from_json, "wellness"),
         )
+
+    async def get_wellness_history(
+        self,
+        athlete_id: str,
+        oldest: date,
+        newest: date,
+        *,
+        fields: Sequence[str] = ("id", "ctl", "atl"),
+        days_per_page: int = WELLNESS_HISTORY_DAYS,
+    ) -> list[Wellness]:
+        """Return the days oldest..newest, a window of days at a time, oldest first."""
+        records: list[Wellness] = []
+        start = oldest
+        while start <= newest:
+            end = min(newest, start + timedelta(days=days_per_page - 1))
+            records += await self.get_wellness(athlete_id, start, end, fields=fields)
+            start = end + timedelta(days=1)
+        return sorted(records, key=lambda w: w.day)
 
     async def get_events(
         self,

@@ -1,0 +1,217 @@
+"""Pure functions from the whole history to rows of long-term statistics.
+
+Home Assistant's recorder keeps hourly rows of external statistics: a `sum`
+that only grows (the statistics graph card shows its change per day, month
+or year) or a `mean`. Each activity lands in the hour it started; the hour is
+taken in UTC, where the recorder wants it, which is the athlete's local hour
+in every zone with whole-hour offsets and the right instant in the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from .aggregate import ALL
+from .api import Activity, Wellness
+
+# Order matters: it is the order of the values summed per hour below.
+METRICS: tuple[str, ...] = (
+    "distance",
+    "moving_time",
+    "elevation_gain",
+    "training_load",
+    "count",
+)
+# Statistic suffix -> how a wellness record gives that day's value.
+MEANS: tuple[str, ...] = ("fitness", "fatigue", "form")
+
+
+@dataclass(frozen=True, slots=True)
+class SumRow:
+    """One hour of a cumulative statistic."""
+
+    start: datetime
+    """Top of the UTC hour."""
+    change: float
+    sum: float
+    """Everything up to the end of this hour."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeanRow:
+    """One athlete day of a mean statistic, at the first hour of that day."""
+
+    start: datetime
+    mean: float
+
+
+def sum_key(athlete_id: str, group: str, metric: str) -> str:
+    """The object id of a sum: `{athlete_id}_{group}_{metric}`."""
+    return f"{athlete_id}_{group}_{metric}"
+
+
+def mean_key(athlete_id: str, name: str) -> str:
+    """The object id of a mean: `{athlete_id}_{name}`."""
+    return f"{athlete_id}_{name}"
+
+
+def sum_keys(athlete_id: str, groups: Iterable[str]) -> list[str]:
+    """Every sum statistic of the groups switched on, and of `all`."""
+    return [
+        sum_key(athlete_id, group, metric)
+        for group in (*groups, ALL)
+        for metric in METRICS
+    ]
+
+
+def utc_hour(local: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC hour holding an athlete-local wall time."""
+    instant = local.replace(tzinfo=zone).astimezone(UTC)
+    return instant.replace(minute=0, second=0, microsecond=0)
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC hour in which the athlete's day begins."""
+    return utc_hour(datetime.combine(day, time.min), zone)
+
+
+def _by_hour(
+    activities: Iterable[Activity],
+    zone: ZoneInfo,
+    groups: Mapping[str, frozenset[str]],
+    since: datetime | None,
+) -> dict[str, dict[datetime, list[float]]]:
+    """Per group: UTC hour -> [distance, moving time, elevation, load, count]."""
+    member_of: dict[str | None, tuple[str, ...]] = {}
+    for name, types in groups.items():
+        for activity_type in types:
+            member_of[activity_type] = (*member_of.get(activity_type, ()), name)
+    hours: dict[str, dict[datetime, list[float]]] = {g: {} for g in (*groups, ALL)}
+    for activity in activities:
+        if activity.is_stub:
+            continue
+        hour = utc_hour(activity.start_local, zone)
+        if since is not None and hour < since:
+            continue
+        values = (
+            activity.distance or 0.0,
+            activity.moving_time or 0.0,
+            activity.elevation_gain or 0.0,
+            activity.training_load or 0.0,
+            1.0,
+        )
+        for name in (ALL, *member_of.get(activity.type, ())):
+            bucket = hours[name].get(hour)
+            if bucket is None:
+                hours[name][hour] = list(values)
+            else:
+                for index, value in enumerate(values):
+                    bucket[index] += value
+    return hours
+
+
+def hourly_sums(
+    activities: Iterable[Activity],
+    zone: ZoneInfo,
+    groups: Mapping[str, frozenset[str]],
+    athlete_id: str,
+    *,
+    since: datetime | None = None,
+    sums_before: Mapping[str, float] | None = None,
+    rewrite_hours: Mapping[str, Iterable[datetime]] | None = None,
+) -> dict[str, list[SumRow]]:
+    """Hourly rows of every sum statistic, keyed by `sum_key`.
+
+    Without `since`, the whole history from zero. With `since` (a UTC hour),
+    only the rows from that hour on, continuing from `sums_before` (the sum of
+    each statistic just before `since`; missing means 0). `rewrite_hours` are
+    hours from `since` on that already hold a row of a statistic: they get a
+    row again (with no change if nothing started then any more), so that a
+    deleted or moved activity leaves no stale sum behind. Strava stubs carry
+    no numbers and are never counted.
+    """
+    hours = _by_hour(activities, zone, groups, since)
+    before = sums_before or {}
+    keep = rewrite_hours or {}
+    rows: dict[str, list[SumRow]] = {}
+    for name, by_hour in hours.items():
+        for index, metric in enumerate(METRICS):
+            key = sum_key(athlete_id, name, metric)
+            starts = set(by_hour)
+            starts.update(h for h in keep.get(key, ()) if since is None or h >= since)
+            total = before.get(key, 0.0)
+            out: list[SumRow] = []
+            for hour in sorted(starts):
+                bucket = by_hour.get(hour)
+                change = bucket[index] if bucket is not None else 0.0
+                total += change
+                out.append(SumRow(hour, change, total))
+            rows[key] = out
+    return rows
+
+
+def daily_means(
+    wellness: Iterable[Wellness], zone: ZoneInfo, athlete_id: str
+) -> dict[str, list[MeanRow]]:
+    """Fitness (CTL), fatigue (ATL) and form (CTL - ATL): one row per day.
+
+    The recorder averages the hourly rows it finds in a day, month or year, so
+    one row per day weighs every day alike, as 24 equal rows would, at a
+    twenty-fourth of the storage. Days without a value get no row.
+    """
+    fitness: list[MeanRow] = []
+    fatigue: list[MeanRow] = []
+    form: list[MeanRow] = []
+    for record in sorted(wellness, key=lambda w: w.day):
+        start = day_start(record.day, zone)
+        if record.ctl is not None:
+            fitness.append(MeanRow(start, record.ctl))
+        if record.atl is not None:
+            fatigue.append(MeanRow(start, record.atl))
+        if record.ctl is not None and record.atl is not None:
+            form.append(MeanRow(start, record.ctl - record.atl))
+    return {
+        mean_key(athlete_id, "fitness"): fitness,
+        mean_key(athlete_id, "fatigue"): fatigue,
+        mean_key(athlete_id, "form"): form,
+    }
+
+
+def _counted(activity: Activity) -> tuple[object, ...]:
+    """What of an activity the sums depend on (a new name changes none)."""
+    return (
+        activity.start_local,
+        activity.type,
+        activity.is_stub,
+        activity.distance,
+        activity.moving_time,
+        activity.elevation_gain,
+        activity.training_load,
+    )
+
+
+def first_changed_hour(
+    old: Iterable[Activity], new: Iterable[Activity], zone: ZoneInfo
+) -> datetime | None:
+    """The earliest hour whose sums differ between two sets of activities.
+
+    An activity that appeared, vanished or changed what the sums count (one
+    that moved marks both its old and its new hour); None when nothing did.
+    """
+    before = {a.id: a for a in old}
+    after = {a.id: a for a in new}
+    earliest: datetime | None = None
+    for key in before.keys() | after.keys():
+        a, b = before.get(key), after.get(key)
+        if a is not None and b is not None and _counted(a) == _counted(b):
+            continue
+        for activity in (a, b):
+            if activity is None or activity.is_stub:
+                continue
+            hour = utc_hour(activity.start_local, zone)
+            if earliest is None or hour < earliest:
+                earliest = hour
+    return earliest

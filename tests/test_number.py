@@ -1,0 +1,111 @@
+"""The yearly distance goals: set, shown in the user's units, kept across restarts."""
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+)
+
+from homeassistant.components.number import (
+    ATTR_VALUE,
+    DOMAIN as NUMBER_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.const import ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
+
+from .conftest import ATHLETE_ID
+
+RUN_GOAL = "number.test_athlete_run_distance_goal_this_year"
+
+
+async def _set(hass: HomeAssistant, entity_id: str, value: float) -> None:
+    await hass.services.async_call(
+        NUMBER_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
+        blocking=True,
+    )
+
+
+async def test_goal_entities_per_group_in_kilometres(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    registry = er.async_get(hass)
+    goals = {
+        e.unique_id
+        for e in er.async_entries_for_config_entry(registry, setup_integration.entry_id)
+        if e.domain == NUMBER_DOMAIN
+    }
+    assert goals == {
+        f"{ATHLETE_ID}_{g}_distance_goal" for g in ("run", "ride", "swim", "all")
+    }
+    state = hass.states.get(RUN_GOAL)
+    assert state is not None
+    # No goal yet: 0.
+    assert float(state.state) == 0.0
+    assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "km"
+    await _set(hass, RUN_GOAL, 2000)
+    assert float(hass.states.get(RUN_GOAL).state) == 2000.0  # type: ignore[union-attr]
+    coordinator = setup_integration.runtime_data
+    assert coordinator.goals["run"] == pytest.approx(2_000_000.0)
+    await _set(hass, RUN_GOAL, 0)
+    assert coordinator.goals["run"] == 0.0
+
+
+async def test_goal_in_miles_for_us_customary_units(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get(RUN_GOAL)
+    assert state is not None
+    assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "mi"
+    await _set(hass, RUN_GOAL, 1000)
+    goals = config_entry.runtime_data.goals
+    assert goals["run"] == pytest.approx(1_609_344.0)
+
+
+@pytest.mark.parametrize(
+    ("stored", "metres"),
+    [
+        ({"native_value": 1500.0, "native_unit_of_measurement": "km"}, 1_500_000.0),
+        ({"native_value": 500.0, "native_unit_of_measurement": "mi"}, 804_672.0),
+        ({"native_value": None, "native_unit_of_measurement": "km"}, None),
+        ({"native_value": 3.0, "native_unit_of_measurement": "parsecs"}, None),
+    ],
+)
+async def test_goal_is_restored_after_a_restart(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    stored: dict[str, Any],
+    metres: float | None,
+) -> None:
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(RUN_GOAL, str(stored["native_value"])),
+                {
+                    "native_max_value": 100_000.0,
+                    "native_min_value": 0.0,
+                    "native_step": 1.0,
+                    **stored,
+                },
+            )
+        ],
+    )
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    goals = config_entry.runtime_data.goals
+    assert goals.get("run") == (pytest.approx(metres) if metres else None)
+    state = hass.states.get(RUN_GOAL)
+    assert state is not None
+    assert float(state.state) == pytest.approx((metres or 0.0) / 1000)
