@@ -91,9 +91,8 @@ async def test_add_demo_athlete_in_the_frontend(tmp_path: Path) -> None:
         run_distance = await demo.wait_for_data("run_distance_ytd")
 
         # The device page with its sensors.
-        await page.goto(
-            f"{demo.base_url}/config/devices/device/{await demo.device_id()}"
-        )
+        athlete_device = await demo.device_id()
+        await page.goto(f"{demo.base_url}/config/devices/device/{athlete_device}")
         run_name = sensor_names["run_distance_ytd"]["name"]
         await page.get_by_text(run_name, exact=True).first.wait_for()
         await asyncio.sleep(1)  # let the rest of the cards render
@@ -106,6 +105,8 @@ async def test_add_demo_athlete_in_the_frontend(tmp_path: Path) -> None:
             if entry["platform"] == DOMAIN
             and entry["entity_id"].startswith("sensor.")
             and entry["disabled_by"] is None
+            # The gear's sensors are on the gear's own device pages.
+            and entry["device_id"] == athlete_device
         ]
         assert len(enabled) >= 10
         expected = [

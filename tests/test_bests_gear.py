@@ -368,8 +368,8 @@ async def test_gear_devices_and_sensors(
     entity_registry: er.EntityRegistry,
     setup_integration: MockConfigEntry,
 ) -> None:
-    athlete_device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ATHLETE_ID), setup_integration.entry_id
+    athlete_device = device_registry.async_get_device(
+        identifiers={(DOMAIN, ATHLETE_ID)}
     )
     assert athlete_device is not None
     devices = {

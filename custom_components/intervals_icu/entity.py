@@ -65,18 +65,19 @@ class IntervalsGearEntity(CoordinatorEntity[IntervalsCoordinator]):
         self.gear_id = gear.id
         athlete_id = coordinator.athlete_id
         self._attr_unique_id = f"{athlete_id}_gear_{gear.id}_{key or description.key}"
+        # The athlete's device may not be registered yet on the first load;
+        # the gear's device names it by its identifier (HA 2026.4 has no
+        # `via_device_id`).
+        dr.async_get(coordinator.hass).async_get_or_create(
+            config_entry_id=coordinator.config_entry.entry_id,
+            **athlete_device_info(coordinator),
+        )
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, gear_device_id(athlete_id, gear.id))},
             name=gear.name or gear.type or gear.id,
             manufacturer="Intervals.icu",
             model=gear.type,
-            # The athlete's device may not be registered yet on the first load.
-            via_device_id=dr.async_get(coordinator.hass)
-            .async_get_or_create(
-                config_entry_id=coordinator.config_entry.entry_id,
-                **athlete_device_info(coordinator),
-            )
-            .id,
+            via_device=(DOMAIN, athlete_id),
         )
 
     @property
