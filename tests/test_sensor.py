@@ -1,11 +1,12 @@
 """Sensors: the values the emulator's data implies, in the athlete's time zone."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 import json
 import logging
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,9 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.intervals_icu import sensor
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
+from custom_components.intervals_icu.entity import IntervalsGearEntity
 from custom_components.intervals_icu.sensor import GEAR_SENSORS, sensor_descriptions
 from emulator.faults import Fault
 from emulator.generator import generate_athlete
@@ -464,3 +467,34 @@ def test_every_icon_exists() -> None:
     used = set(names(icons))
     assert len(used) > 20
     assert used - known == set()
+
+
+async def test_sensors_are_added_in_batches(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    """Each batch of sensors is its own step of the event loop, not all at once."""
+    calls: list[tuple[list[Any], list[str]]] = []
+
+    def add(entities: Iterable[Any]) -> None:
+        turned: list[str] = []
+        calls.append((list(entities), turned))
+        # Runs only once the setup lets the event loop go on.
+        hass.loop.call_soon(turned.append, "turned")
+
+    await sensor.async_setup_entry(hass, setup_integration, add)
+    wanted = [
+        d
+        for d in sensor_descriptions()
+        if d.group is None or d.group in setup_integration.runtime_data.groups
+    ]
+    # The gear's sensors come on their own, with the gear.
+    batches = [
+        (entities, turned)
+        for entities, turned in calls
+        if not any(isinstance(e, IntervalsGearEntity) for e in entities)
+    ]
+    assert sum(len(entities) for entities, _ in batches) == len(wanted)
+    assert len(batches) > 1
+    assert max(len(entities) for entities, _ in batches) <= sensor.ADD_BATCH
+    # The loop turned after every batch, before the next was added.
+    assert all(turned for _, turned in batches)

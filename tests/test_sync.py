@@ -6,12 +6,16 @@ from dataclasses import fields as dataclass_fields, replace
 from datetime import UTC, date, datetime, timedelta
 import itertools
 import json
+import threading
+from types import SimpleNamespace
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 import pytest
 
+from custom_components.intervals_icu import sync
 from custom_components.intervals_icu.aggregate import (
     aggregate,
     latest,
@@ -23,6 +27,7 @@ from custom_components.intervals_icu.api import (
     ACTIVITY_FIELDS,
     TOTALS_FIELDS,
     Activity,
+    pacing,
 )
 from custom_components.intervals_icu.const import DEFAULT_GROUPS
 from custom_components.intervals_icu.sync import (
@@ -366,3 +371,95 @@ def test_last_year_is_read_once_and_the_daily_reread_covers_this_year() -> None:
     assert service.requests[0][0] == datetime(2026, 12, 28)
     assert set(cache.activities) == {"this"}
     assert cache.window_start == date(2026, 1, 1)
+
+
+def test_whole_cache_passes_run_off_the_event_loop() -> None:
+    """Merges and scans of the whole cache run in a worker thread, not the loop."""
+    service = FakeService()
+    for day in range(1, 11):
+        key = f"a{day}"
+        service.activities[key] = Activity(
+            id=key, start_local=datetime(2026, 5, day, 8), type="Run"
+        )
+    cache = ActivityCache("i1")
+    today = date(2026, 5, 10)
+    calls: list[tuple[str, int]] = []
+
+    def recorded(name: str, work):
+        def call(*args, **kwargs):
+            calls.append((name, threading.get_ident()))
+            return work(*args, **kwargs)
+
+        return call
+
+    async def syncs() -> int:
+        for _ in range(2):  # a reconcile, then an hourly update
+            await cache.async_sync(service.fetch, today, window_start(today))
+            service.activities["new"] = Activity(
+                id="new", start_local=datetime(2026, 5, 10, 9), type="Ride"
+            )
+        return threading.get_ident()
+
+    with (
+        patch.object(sync, "_merged", recorded("_merged", sync._merged)),
+        patch.object(
+            ActivityCache,
+            "full_since",
+            recorded("full_since", ActivityCache.full_since),
+        ),
+        patch.object(
+            ActivityCache,
+            "reconcile_windows",
+            recorded("reconcile_windows", ActivityCache.reconcile_windows),
+        ),
+    ):
+        loop_thread = run(syncs())
+    assert {name for name, _ in calls} == {
+        "_merged",
+        "full_since",
+        "reconcile_windows",
+    }
+    assert [name for name, thread in calls if thread == loop_thread] == []
+    assert "new" in cache.activities
+
+
+def test_long_passes_pause_for_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoding and merging a big cache let go of the GIL every millisecond."""
+    clock = itertools.count(0.0, 0.0005)  # every look at the clock: 0.5 ms on
+    sleeps: list[float] = []
+    monkeypatch.setattr(
+        pacing,
+        "time",
+        SimpleNamespace(monotonic=lambda: next(clock), sleep=sleeps.append),
+    )
+    assert list(pacing.paced(range(1000))) == list(range(1000))
+    assert sleeps
+    assert set(sleeps) == {pacing.PAUSE}
+    cache = ActivityCache(
+        "i1",
+        activities={
+            f"a{n}": Activity(
+                id=f"a{n}",
+                start_local=datetime(2026, 1, 1) + timedelta(hours=n),
+                type="Run",
+            )
+            for n in range(2000)
+        },
+    )
+    sleeps.clear()
+    decoded = ActivityCache.from_json(json.loads(json.dumps(cache.as_json())))
+    assert decoded.activities == cache.activities
+    # Both the encoding and the decoding paused.
+    assert len(sleeps) >= 2
+    sleeps.clear()
+    merged, _ = sync._merged(cache.activities, [], lambda _: False)
+    assert merged == cache.activities
+    assert sleeps
+
+    async def in_the_loop() -> list[int]:
+        return list(pacing.paced(range(1000)))
+
+    # Never in the event loop's own thread: that sleep would stop the loop.
+    sleeps.clear()
+    assert run(in_the_loop()) == list(range(1000))
+    assert sleeps == []

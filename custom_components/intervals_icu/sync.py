@@ -38,6 +38,7 @@ from .api.models import (
     clean_text,
     plausible_time,
 )
+from .api.pacing import paced
 from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1
@@ -183,7 +184,7 @@ def _merged(
     not carry: their name, heart rate, power and source.
     """
     incoming: dict[str, Activity] = {}
-    for activity in fetched:
+    for activity in paced(fetched):
         # A duplicated id in one response is one activity; the last wins.
         previous = old.get(activity.id)
         incoming[activity.id] = (
@@ -201,7 +202,7 @@ def _merged(
             changed += 1
     merged = {
         key: activity
-        for key, activity in old.items()
+        for key, activity in paced(old.items())
         if key in incoming or not covered(activity)
     }
     removed = len(old) - len(merged)
@@ -243,7 +244,7 @@ class _Snapshot:
             # One compact string: Home Assistant indents stored JSON, which
             # would add a line and its indent per value of every activity.
             "activities": json.dumps(
-                [_row(a) for a in self.activities], separators=(",", ":")
+                [_row(a) for a in paced(self.activities)], separators=(",", ":")
             ),
             "unannounced": list(self.unannounced),
         }
@@ -341,7 +342,7 @@ class ActivityCache:
     def merge_recent(self, since: datetime, fetched: Iterable[Activity]) -> MergeResult:
         """Merge a fetch of [since, now]: what it lacks in that window was deleted."""
         return self._apply(
-            *_merged(self.activities, fetched, lambda a: a.start_local >= since)
+            *_merged(self.activities, fetched, _starts_within(since, None))
         )
 
     def full_since(self, recent: datetime, end: datetime) -> datetime:
@@ -375,33 +376,38 @@ class ActivityCache:
         first_load = self.window_start is None
         recent = datetime.combine(today - timedelta(days=RECENT_DAYS), time.min)
         end = datetime.combine(today, time(23, 59, 59))
+        # Every pass over the whole cache (tens of thousands of activities)
+        # runs in a worker thread; the event loop only swaps the result in.
+        # The dict is replaced, never changed in place, so a worker may read it.
         added: list[str] = []
         reconciled = self.needs_reconcile(today, start)
         if reconciled:
-            since = self.reconcile_from(start, reread)
+            first = self.reconcile_from(start, reread)
             fetched: list[Activity] = []
-            for oldest, newest in self.reconcile_windows(since, today):
+            windows = await _off_loop(self.reconcile_windows, first, today)
+            for oldest, newest in windows:
                 fetched += await fetch(oldest, newest, TOTALS_FIELDS)
-            # Tens of thousands of comparisons: in a worker, on a copy.
-            old = dict(self.activities)
-            covers = _reconcile_covers(start, since)
-            merged = await asyncio.get_running_loop().run_in_executor(
-                None, partial(_merged, old, fetched, covers, reduced=True)
+            covers = _reconcile_covers(start, first)
+            merged = await _off_loop(
+                _merged, self.activities, fetched, covers, reduced=True
             )
             added += (a.id for a in self._apply(*merged).added)
             self._reconciled(start, today)
-        since = self.full_since(recent, end)
-        result = self.merge_recent(since, await fetch(since, end, ACTIVITY_FIELDS))
-        added += (a.id for a in result.added)
+        since = await _off_loop(self.full_since, recent, end)
+        fetched = await fetch(since, end, ACTIVITY_FIELDS)
+        merged = await _off_loop(
+            _merged, self.activities, fetched, _starts_within(since, None)
+        )
+        added += (a.id for a in self._apply(*merged).added)
         # The last activity was deleted: the one before it is the last now.
-        while (earlier := self.full_since(recent, end)) < since:
+        while (earlier := await _off_loop(self.full_since, recent, end)) < since:
             fetched = await fetch(
                 earlier, since - timedelta(seconds=1), ACTIVITY_FIELDS
             )
-            result = self._apply(
-                *_merged(self.activities, fetched, _starts_within(earlier, since))
+            merged = await _off_loop(
+                _merged, self.activities, fetched, _starts_within(earlier, since)
             )
-            added += (a.id for a in result.added)
+            added += (a.id for a in self._apply(*merged).added)
             since = earlier
         if reconciled and not any(
             not a.is_stub and a.start_local <= end for a in self.activities.values()
@@ -503,7 +509,7 @@ class ActivityCache:
         if not isinstance(rows, list):
             raise TypeError("cache without activities")
         activities = {
-            a.id: a for row in rows if (a := _activity(row, columns)) is not None
+            a.id: a for row in paced(rows) if (a := _activity(row, columns)) is not None
         }
         unannounced = data.get("unannounced", [])
         if not isinstance(unannounced, list) or not all(
@@ -519,8 +525,21 @@ class ActivityCache:
         )
 
 
-def _starts_within(oldest: datetime, before: datetime) -> Callable[[Activity], bool]:
+def _starts_within(
+    oldest: datetime, before: datetime | None
+) -> Callable[[Activity], bool]:
+    if before is None:
+        return lambda activity: oldest <= activity.start_local
     return lambda activity: oldest <= activity.start_local < before
+
+
+async def _off_loop[**P, T](
+    work: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Run `work` in a worker thread, so the event loop stays free meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(
+        None, partial(work, *args, **kwargs)
+    )
 
 
 def _opt_date(value: Any) -> date | None:

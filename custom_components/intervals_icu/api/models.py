@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from .errors import IntervalsResponseError
+from .pacing import paced
 
 STRAVA = "STRAVA"
 
@@ -555,7 +556,7 @@ def parse_list[T](
     A record dated where no clock can follow is left out (counted as `record`).
     """
     parsed: list[T] = []
-    for item in _list(value, what):
+    for item in paced(_list(value, what)):
         try:
             parsed.append(parse(item, dropped))
         except _OutOfRangeError:
