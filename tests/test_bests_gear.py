@@ -368,8 +368,14 @@ async def test_gear_devices_and_sensors(
     entity_registry: er.EntityRegistry,
     setup_integration: MockConfigEntry,
 ) -> None:
-    athlete_device = device_registry.async_get_device(
-        identifiers={(DOMAIN, ATHLETE_ID)}
+    # Found by identifiers on every release (async_get_device is deprecated
+    # in 2026.10, async_get_device_by_identifier missing in 2026.4).
+    athlete_device = next(
+        d
+        for d in dr.async_entries_for_config_entry(
+            device_registry, setup_integration.entry_id
+        )
+        if (DOMAIN, ATHLETE_ID) in d.identifiers
     )
     assert athlete_device is not None
     devices = {
@@ -761,3 +767,13 @@ async def test_a_record_set_while_stopped_is_announced_once(
         [s for s in fired.states() if s.attributes["activity_id"] is not None]
     )
     assert [s.attributes["key"] for s in fired.states()].count("run_best_time_5k") == 1
+
+
+def test_gear_links_to_the_athlete_as_this_release_can() -> None:
+    """By device id from Home Assistant 2026.8 on, by identifiers before."""
+    from awesomeversion import AwesomeVersion  # noqa: PLC0415
+
+    from custom_components.intervals_icu.entity import VIA_DEVICE_ID  # noqa: PLC0415
+    from homeassistant.const import __version__  # noqa: PLC0415
+
+    assert (AwesomeVersion(__version__) >= AwesomeVersion("2026.8.0")) == VIA_DEVICE_ID

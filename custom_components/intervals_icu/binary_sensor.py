@@ -6,11 +6,17 @@ from datetime import datetime
 from typing import Any, override
 
 from homeassistant.components.binary_sensor import (
-    DOMAIN as BINARY_SENSOR_DOMAIN,
-    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+
+try:
+    from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+except ImportError:  # Home Assistant 2026.4 has no `const` module there yet.
+    from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined]
+        BinarySensorDeviceClass,
+    )
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
@@ -38,7 +44,7 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     async_add_gear_entities(
         entry,
-        BINARY_SENSOR_DOMAIN,
+        Platform.BINARY_SENSOR,
         lambda gear: [IntervalsServiceDueSensor(coordinator, gear, SERVICE_DUE)],
         async_add_entities,
     )

@@ -34,6 +34,12 @@ class IntervalsEntity(CoordinatorEntity[IntervalsCoordinator]):
         self._attr_device_info = athlete_device_info(coordinator)
 
 
+# Home Assistant 2026.8 links a device to its parent by the parent's device id
+# (`via_device` by identifiers is deprecated there); older releases only by
+# identifiers.
+VIA_DEVICE_ID = "via_device_id" in DeviceInfo.__annotations__
+
+
 def athlete_device_info(coordinator: IntervalsCoordinator) -> DeviceInfo:
     """The athlete's service device, which the gear devices hang under."""
     return DeviceInfo(
@@ -65,10 +71,8 @@ class IntervalsGearEntity(CoordinatorEntity[IntervalsCoordinator]):
         self.gear_id = gear.id
         athlete_id = coordinator.athlete_id
         self._attr_unique_id = f"{athlete_id}_gear_{gear.id}_{key or description.key}"
-        # The athlete's device may not be registered yet on the first load;
-        # the gear's device names it by its identifier (HA 2026.4 has no
-        # `via_device_id`).
-        dr.async_get(coordinator.hass).async_get_or_create(
+        # The athlete's device may not be registered yet on the first load.
+        athlete_device = dr.async_get(coordinator.hass).async_get_or_create(
             config_entry_id=coordinator.config_entry.entry_id,
             **athlete_device_info(coordinator),
         )
@@ -77,8 +81,11 @@ class IntervalsGearEntity(CoordinatorEntity[IntervalsCoordinator]):
             name=gear.name or gear.type or gear.id,
             manufacturer="Intervals.icu",
             model=gear.type,
-            via_device=(DOMAIN, athlete_id),
         )
+        if VIA_DEVICE_ID:
+            self._attr_device_info["via_device_id"] = athlete_device.id
+        else:
+            self._attr_device_info["via_device"] = (DOMAIN, athlete_id)  # type: ignore[typeddict-unknown-key]
 
     @property
     def gear(self) -> Gear | None:
