@@ -137,7 +137,11 @@ async def take_screenshots(
     # its details: the last activity's attributes. (A year total would show
     # "No statistics found": its chart needs the 5-minute statistics that the
     # recorder compiles only minutes after the start.)
-    await page.locator("hui-entities-card").get_by_text("Last activity", exact=True).click()
+    await (
+        page.locator("hui-entities-card")
+        .get_by_text("Last activity", exact=True)
+        .click()
+    )
     dialog = page.locator("ha-more-info-dialog")
     await dialog.get_by_label("Menu").click()
     await page.get_by_role("menuitem", name="Details").click()

@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, override
 
-from homeassistant.components.binary_sensor import (
+# From the package itself: Home Assistant 2026.4 has no `const` module there
+# yet; later releases still re-export the class, without declaring it.
+from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined]
+    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-
-try:
-    from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-except ImportError:  # Home Assistant 2026.4 has no `const` module there yet.
-    from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined]
-        BinarySensorDeviceClass,
-    )
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
