@@ -52,6 +52,7 @@ from custom_components.intervals_icu.const import DEFAULT_GROUPS  # noqa: E402
 from custom_components.intervals_icu.coordinator import WellnessAndPlan  # noqa: E402
 from custom_components.intervals_icu.sync import RECENT_DAYS, ActivityCache  # noqa: E402
 from emulator.generator import generate_athlete  # noqa: E402
+from emulator.model import Athlete  # noqa: E402
 from emulator.server import EmulatorServer  # noqa: E402
 from emulator.state import EmulatorState  # noqa: E402
 
@@ -219,10 +220,9 @@ def cache_sizes(cache: ActivityCache) -> tuple[int, int]:
     return memory, disk
 
 
-async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, float]]:
-    zone = ZoneInfo(ZONE)
-    today = now.astimezone(zone).date()
-    athlete = generate_athlete(
+def bench_athlete(size: int, now: datetime, today: date) -> Athlete:
+    """The seeded athlete of `size` activities a year every benchmark uses."""
+    return generate_athlete(
         seed=size,
         athlete_id="i1",
         api_key=KEY,
@@ -234,6 +234,12 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
         strava_share=0.02,
         events_until=today + timedelta(days=28),
     )
+
+
+async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, float]]:
+    zone = ZoneInfo(ZONE)
+    today = now.astimezone(zone).date()
+    athlete = bench_athlete(size, now, today)
     state = EmulatorState.with_athletes(athlete)
     state.clock = lambda: now
     rows: list[Row] = []

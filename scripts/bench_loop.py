@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 import importlib
 import logging
 import pathlib
@@ -30,11 +30,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench import EmulatorThread  # noqa: E402
+from bench import KEY, EmulatorThread, bench_athlete  # noqa: E402
 
+from custom_components.intervals_icu import PLATFORMS  # noqa: E402
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN  # noqa: E402
 from custom_components.intervals_icu.sync import _VersionedStore  # noqa: E402
-from emulator.generator import generate_athlete  # noqa: E402
 from emulator.state import EmulatorState  # noqa: E402
 from homeassistant.const import CONF_API_KEY, CONF_URL  # noqa: E402
 from homeassistant.core import HomeAssistant  # noqa: E402
@@ -49,8 +49,6 @@ REAL_STORE = {
     for name in ("_async_load", "_async_write_data", "async_remove")
 }
 
-KEY = "bench-key"
-ZONE = "Europe/Amsterdam"
 SIZE = 20_000
 REPORT = 0.005  # report every step above 5 ms; the target is 50 ms
 
@@ -99,18 +97,7 @@ async def test_event_loop_blocking(
 async def _measure(hass: HomeAssistant, slow_steps: SlowSteps) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     today = now.date()
-    athlete = generate_athlete(
-        seed=SIZE,
-        athlete_id="i1",
-        api_key=KEY,
-        timezone=ZONE,
-        activities_per_year=SIZE,
-        start=date(today.year - 1, 12, 1),
-        end=today,
-        now=now,
-        strava_share=0.02,
-        events_until=today + timedelta(days=28),
-    )
+    athlete = bench_athlete(SIZE, now, today)
     state = EmulatorState.with_athletes(athlete)
     loop = asyncio.get_running_loop()
     loop.set_debug(True)
@@ -118,9 +105,9 @@ async def _measure(hass: HomeAssistant, slow_steps: SlowSteps) -> None:
     phases: list[tuple[str, float, float, list[tuple[float, str]]]] = []
     # Home Assistant imports a platform once, on first use; that is its cost
     # at start-up whatever the integration, so it happens before measuring.
-    for domain in ("sensor", "calendar", "event"):
-        assert await async_setup_component(hass, domain, {})
-    for module in ("sensor", "calendar", "event", "diagnostics"):
+    for platform in PLATFORMS:
+        assert await async_setup_component(hass, platform.value, {})
+    for module in (*(platform.value for platform in PLATFORMS), "diagnostics"):
         importlib.import_module(f"custom_components.{DOMAIN}.{module}")
     await hass.async_block_till_done()
     with EmulatorThread(state) as url:

@@ -14,8 +14,8 @@ from homeassistant.util.unit_conversion import DistanceConverter
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
 
 from .api import Event
+from .const import WORKOUT
 
-WORKOUT = "WORKOUT"
 # Categories that are about a day, not a moment, when they carry no time.
 DAY_CATEGORIES = frozenset({"NOTE", "HOLIDAY", "SICK", "INJURED"})
 # A timed event without an end or a planned duration lasts this long.
