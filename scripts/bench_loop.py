@@ -1,56 +1,68 @@
 """Benchmark: how long the integration blocks Home Assistant's event loop.
 
-A real Home Assistant (pytest-homeassistant-custom-component's instance, on
-its own asyncio loop in debug mode) sets up an entry for a seeded athlete of
-20,000 activities a year, runs an hourly update, the daily reconcile and a
-reload. asyncio's debug mode reports every callback or task step that holds
-the loop longer than `slow_callback_duration`; the longest per phase is
-printed. The emulator runs in a thread of its own, so its work is not the
-loop's. Target: no step above 50 ms.
+A real Home Assistant, started the way `hass --debug` starts it (its own
+event loop in asyncio debug mode, its bootstrap with the default
+integrations and the recorder, files in a temporary configuration folder),
+adds an athlete of 20,000 activities a year through the config flow, then
+reloads the entry (cache from disk), runs an hourly update with one new
+activity and the daily reconcile. The emulator serves the athlete from a
+process of its own, as the real service would: its work is neither the
+loop's nor the GIL's.
 
-    scripts/bench --loop      (or: pytest scripts/bench_loop.py -s)
+asyncio's debug mode reports every callback or task step that holds the loop
+longer than `slow_callback_duration`; the longest per phase is printed, with
+the three longest above 20 ms. Target: no step above 50 ms.
+
+    scripts/bench            (the tables of scripts/bench.py, then this)
+    python scripts/bench_loop.py
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable
+import contextlib
 from datetime import UTC, datetime, timedelta
-import importlib
 import logging
+import multiprocessing
+from multiprocessing.connection import Connection
 import pathlib
 import sys
+import tempfile
 import time
-from unittest.mock import patch
-
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench import KEY, EmulatorThread, bench_athlete  # noqa: E402
-
-from custom_components.intervals_icu import PLATFORMS  # noqa: E402
-from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN  # noqa: E402
-from custom_components.intervals_icu.sync import _VersionedStore  # noqa: E402
-from emulator.state import EmulatorState  # noqa: E402
-from homeassistant.const import CONF_API_KEY, CONF_URL  # noqa: E402
-from homeassistant.core import HomeAssistant  # noqa: E402
-from homeassistant.helpers.storage import Store  # noqa: E402
-from homeassistant.setup import async_setup_component  # noqa: E402
-
-# Home Assistant's Store as it is, before the test harness's in-memory
-# storage (which encodes in the event loop) replaces it: the cache is measured
-# as Home Assistant really reads and writes it, in files.
-REAL_STORE = {
-    name: getattr(Store, name)
-    for name in ("_async_load", "_async_write_data", "async_remove")
-}
+from bench import KEY, ZONE, EmulatorThread, bench_athlete  # noqa: E402
 
 SIZE = 20_000
 REPORT = 0.005  # report every step above 5 ms; the target is 50 ms
+SETTLE = 3.0  # seconds for Home Assistant's own start-up work to finish
+CONFIGURATION = "recorder:\n"  # the default integrations come with bootstrap
+LOG = pathlib.Path(tempfile.gettempdir(), "bench-loop.log")
+
+
+def serve_emulator(conn: Connection, size: int, now_iso: str) -> None:
+    """The emulator's process: serve the athlete, add activities on request."""
+    from emulator.state import EmulatorState  # noqa: PLC0415
+
+    now = datetime.fromisoformat(now_iso)
+    athlete = bench_athlete(size, now, now.astimezone(ZoneInfo(ZONE)).date())
+    server = EmulatorThread(EmulatorState.with_athletes(athlete))
+    with server as url:
+        conn.send(url)
+        while (request := conn.recv()) is not None:
+
+            async def add(request: dict[str, Any] = request) -> None:
+                athlete.add_activity(**request)
+
+            # The athlete changes only in the server's loop, between requests.
+            asyncio.run_coroutine_threadsafe(add(), server.loop).result()
+            conn.send("added")
 
 
 class SlowSteps(logging.Handler):
@@ -63,104 +75,155 @@ class SlowSteps(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.msg.startswith("Executing") and record.args:
             handle, seconds = record.args[0], record.args[1]
-            self.steps.append((float(seconds), str(handle)[:140]))
+            self.steps.append((float(seconds), str(handle)[:160]))
 
 
-@pytest.fixture(autouse=True)
-def _custom(enable_custom_integrations: None) -> None:  # noqa: ARG001
-    return
+Phase = tuple[str, float, list[tuple[float, str]]]
 
 
-@pytest.fixture
-def slow_steps() -> Iterator[SlowSteps]:
-    handler = SlowSteps()
-    logger = logging.getLogger("asyncio")
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
+async def drive(
+    hass: Any, url: str, emulator: Connection, started: asyncio.Event
+) -> list[Phase]:
+    """Once started, add the athlete, reload, update, reconcile; measure each."""
+    from custom_components.intervals_icu.const import (  # noqa: PLC0415
+        CONF_ATHLETE_ID,
+        DOMAIN,
+    )
+    from homeassistant.const import CONF_API_KEY, CONF_URL  # noqa: PLC0415
 
+    await started.wait()
+    await asyncio.sleep(SETTLE)
+    slow = SlowSteps()
+    logging.getLogger("asyncio").addHandler(slow)
+    phases: list[Phase] = []
 
-@pytest.mark.timeout(900)
-async def test_event_loop_blocking(
-    hass: HomeAssistant,
-    socket_enabled: None,  # noqa: ARG001 - the emulator on 127.0.0.1
-    slow_steps: SlowSteps,
-    tmp_path: pathlib.Path,
-) -> None:
-    hass.config.config_dir = str(tmp_path)
-    with patch.multiple(_VersionedStore, **REAL_STORE):
-        await _measure(hass, slow_steps)
+    async def phase(name: str, work: Callable[[], Awaitable[Any]]) -> None:
+        await hass.async_block_till_done(wait_background_tasks=True)
+        slow.steps.clear()
+        started = time.perf_counter()
+        await work()
+        await hass.async_block_till_done(wait_background_tasks=True)
+        await asyncio.sleep(0.5)  # a delayed write's worker, the recorder's commit
+        wall = (time.perf_counter() - started) * 1000
+        phases.append((name, wall, sorted(slow.steps, reverse=True)))
 
-
-async def _measure(hass: HomeAssistant, slow_steps: SlowSteps) -> None:
-    now = datetime.now(UTC).replace(microsecond=0)
-    today = now.date()
-    athlete = bench_athlete(SIZE, now, today)
-    state = EmulatorState.with_athletes(athlete)
-    loop = asyncio.get_running_loop()
-    loop.set_debug(True)
-    loop.slow_callback_duration = REPORT
-    phases: list[tuple[str, float, float, list[tuple[float, str]]]] = []
-    # Home Assistant imports a platform once, on first use; that is its cost
-    # at start-up whatever the integration, so it happens before measuring.
-    for platform in PLATFORMS:
-        assert await async_setup_component(hass, platform.value, {})
-    for module in (*(platform.value for platform in PLATFORMS), "diagnostics"):
-        importlib.import_module(f"custom_components.{DOMAIN}.{module}")
-    await hass.async_block_till_done()
-    with EmulatorThread(state) as url:
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            title="Bench",
-            unique_id="i1",
-            data={CONF_API_KEY: KEY, CONF_ATHLETE_ID: "i1", CONF_URL: url},
+    async def add_entry() -> None:
+        flow = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": "user"}
         )
-        entry.add_to_hass(hass)
+        result = await hass.config_entries.flow.async_configure(
+            flow["flow_id"],
+            {CONF_API_KEY: KEY, CONF_ATHLETE_ID: "i1", CONF_URL: url},
+        )
+        assert result["type"] == "create_entry", result
 
-        async def phase(name: str, work: object) -> None:
-            slow_steps.steps.clear()
-            started = time.perf_counter()
-            await work  # type: ignore[misc]
-            await hass.async_block_till_done(wait_background_tasks=True)
-            await asyncio.sleep(0.2)  # let a delayed write's worker finish
-            wall = (time.perf_counter() - started) * 1000
-            steps = sorted(slow_steps.steps, reverse=True)
-            phases.append((name, wall, steps[0][0] * 1000 if steps else 0.0, steps))
-
-        await phase(
-            "first start (year fetched)",
-            hass.config_entries.async_setup(entry.entry_id),
-        )
-        coordinator = entry.runtime_data
-        cached = len(coordinator.cache.activities)
-        await phase(
-            "reload (cache from disk)", hass.config_entries.async_reload(entry.entry_id)
-        )
-        coordinator = entry.runtime_data
-        athlete.add_activity(
-            start_local=now.astimezone(coordinator.data.zone).replace(tzinfo=None)
-            - timedelta(minutes=30),
-            activity_type="Run",
-            distance=8000.0,
-        )
-        await phase("hourly update (1 new)", coordinator.async_refresh())
-        coordinator.cache.reconciled_on = today - timedelta(days=1)
-        await phase("daily reconcile", coordinator.async_refresh())
-        assert await hass.config_entries.async_unload(entry.entry_id)
-        await hass.async_block_till_done()
-    loop.set_debug(False)
+    await phase("first start (year fetched)", add_entry)
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    cached = len(entry.runtime_data.cache.activities)
+    await phase(
+        "reload (cache from disk)",
+        lambda: hass.config_entries.async_reload(entry.entry_id),
+    )
+    coordinator = entry.runtime_data
+    now = datetime.now(UTC)
+    start = now.astimezone(coordinator.data.zone).replace(tzinfo=None)
+    emulator.send(
+        {
+            "start_local": start - timedelta(minutes=30),
+            "activity_type": "Run",
+            "distance": 8000.0,
+        }
+    )
+    emulator.recv()
+    await phase("hourly update (1 new)", coordinator.async_refresh)
+    coordinator.cache.reconciled_on = start.date() - timedelta(days=1)
+    await phase("daily reconcile", coordinator.async_refresh)
+    await phase("unload", lambda: hass.config_entries.async_unload(entry.entry_id))
+    logging.getLogger("asyncio").removeHandler(slow)
     print(
         f"\nEvent loop at {SIZE:,} activities a year ({cached:,} cached), "
-        "asyncio debug:"
+        "a real Home Assistant in asyncio debug mode:"
     )
+    return phases
+
+
+async def run_hass(config_dir: str, url: str, emulator: Connection) -> list[Phase]:
+    """Bootstrap Home Assistant as `hass --debug` does; drive it; stop it."""
+    from homeassistant import bootstrap  # noqa: PLC0415
+    from homeassistant.const import EVENT_HOMEASSISTANT_STARTED  # noqa: PLC0415
+    from homeassistant.core import callback  # noqa: PLC0415
+    from homeassistant.runner import RuntimeConfig  # noqa: PLC0415
+
+    runtime = RuntimeConfig(
+        config_dir=config_dir,
+        debug=True,
+        skip_pip=True,
+        log_file=str(pathlib.Path(config_dir, "home-assistant.log")),
+        log_no_color=True,
+    )
+    hass = await bootstrap.async_setup_hass(runtime)
+    assert hass is not None, "Home Assistant did not start"
+    phases: list[Phase] = []
+    started = asyncio.Event()
+    hass.bus.async_listen_once(
+        EVENT_HOMEASSISTANT_STARTED, callback(lambda _: started.set())
+    )
+
+    async def measure_then_stop() -> None:
+        try:
+            phases.extend(await drive(hass, url, emulator, started))
+        finally:
+            asyncio.get_running_loop().create_task(hass.async_stop())
+
+    driver = asyncio.get_running_loop().create_task(measure_then_stop())
+    await hass.async_run(attach_signals=False)
+    await driver
+    return phases
+
+
+def main() -> int:
+    """Start the emulator's process and Home Assistant; print the table."""
+    from homeassistant import runner  # noqa: PLC0415
+
+    context = multiprocessing.get_context("spawn")
+    here, there = context.Pipe()
+    emulator = context.Process(
+        target=serve_emulator,
+        args=(there, SIZE, datetime.now(UTC).isoformat()),
+        daemon=True,
+    )
+    emulator.start()
+    # Home Assistant logs to stderr as well as to its file: both go to LOG.
+    with LOG.open("w") as log, contextlib.redirect_stderr(log):
+        try:
+            url = here.recv()
+            with tempfile.TemporaryDirectory(prefix="bench-loop-") as config_dir:
+                pathlib.Path(config_dir, "configuration.yaml").write_text(CONFIGURATION)
+                loop = runner.create_event_loop(debug=True)
+                loop.slow_callback_duration = REPORT
+                asyncio.set_event_loop(loop)
+                try:
+                    phases = loop.run_until_complete(run_hass(config_dir, url, here))
+                finally:
+                    loop.run_until_complete(loop.shutdown_default_executor())
+                    asyncio.set_event_loop(None)
+                    loop.close()
+        finally:
+            here.send(None)
+            emulator.join(timeout=10)
     print("| phase | wall ms | longest loop step ms | steps > 50 ms |")
     print("|---|---:|---:|---:|")
-    for name, wall, longest, steps in phases:
+    for name, wall, steps in phases:
+        longest = steps[0][0] * 1000 if steps else 0.0
         over = sum(1 for seconds, _ in steps if seconds > 0.05)
         print(f"| {name} | {wall:,.0f} | {longest:.1f} | {over} |")
-    for name, _, _, steps in phases:
+    for name, _, steps in phases:
         for seconds, handle in steps[:3]:
             if seconds > 0.02:
                 print(f"  {name}: {seconds * 1000:.0f} ms in {handle}")
+    print(f"Home Assistant's log: {LOG}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

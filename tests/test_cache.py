@@ -29,6 +29,11 @@ def distance(hass: HomeAssistant, registry: er.EntityRegistry) -> str:
     return hass.states.get(entity_id).state
 
 
+# A first load: the last 30 days (how busy is the athlete?), the rest of the
+# window from last New Year, then every field of the recent days.
+FIRST_LOAD = ["2026-05-17T00:00:00", "2025-01-01T00:00:00", "2026-06-12T00:00:00"]
+
+
 def activity_fetches(emulator: EmulatorServer) -> list[str]:
     """The `oldest` of every activities request, in order."""
     return [
@@ -74,7 +79,7 @@ async def test_damaged_cache_is_rebuilt(
     assert warning in warnings[0].getMessage()
     # Rebuilt from the service: last year and this were fetched, from 1
     # January last year (the totals' fields), then the recent days in full.
-    assert activity_fetches(emulator) == ["2025-01-01T00:00:00", "2026-06-12T00:00:00"]
+    assert activity_fetches(emulator) == FIRST_LOAD
     assert float(distance(hass, entity_registry)) > 0
 
 
@@ -97,7 +102,7 @@ async def test_cache_of_another_athlete_is_ignored(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert "another athlete" in caplog.text
-    assert activity_fetches(emulator) == ["2025-01-01T00:00:00", "2026-06-12T00:00:00"]
+    assert activity_fetches(emulator) == FIRST_LOAD
     assert distance(hass, entity_registry) == right
 
 

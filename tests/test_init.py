@@ -17,12 +17,14 @@ async def test_setup_and_unload(
     entry = setup_integration
     assert entry.state is ConfigEntryState.LOADED
     # The first update: the athlete, the wellness week, the calendar's next
-    # two weeks, the year of activities (what the totals need) and the recent
-    # days' activities in full, then the gear and the year's curves.
+    # two weeks, the activities (what the totals need) of the last 30 days,
+    # then of the rest of the window, and the recent days' in full, then the
+    # gear and the year's curves.
     assert [r.path.rsplit("/", 1)[-1] for r in emulator.state.log] == [
         "i123456",
         "wellness.json",
         "events.json",
+        "activities",
         "activities",
         "activities",
         "gear.json",

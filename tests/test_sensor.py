@@ -1,6 +1,8 @@
 """Sensors: the values the emulator's data implies, in the athlete's time zone."""
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 import json
@@ -20,9 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.intervals_icu import sensor
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
-from custom_components.intervals_icu.entity import IntervalsGearEntity
 from custom_components.intervals_icu.sensor import GEAR_SENSORS, sensor_descriptions
 from emulator.faults import Fault
 from emulator.generator import generate_athlete
@@ -33,6 +33,7 @@ from homeassistant.components.sensor import async_update_suggested_units
 from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.entity import Entity
 from homeassistant.util.unit_system import (
     METRIC_SYSTEM,
     US_CUSTOMARY_SYSTEM,
@@ -469,32 +470,49 @@ def test_every_icon_exists() -> None:
     assert used - known == set()
 
 
-async def test_sensors_are_added_in_batches(
-    hass: HomeAssistant, setup_integration: MockConfigEntry
+async def test_entities_are_added_and_removed_one_loop_step_each(
+    hass: HomeAssistant, config_entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each batch of sensors is its own step of the event loop, not all at once."""
-    calls: list[tuple[list[Any], list[str]]] = []
+    """No step of the event loop adds, or unloads, two of our entities.
 
-    def add(entities: Iterable[Any]) -> None:
-        turned: list[str] = []
-        calls.append((list(entities), turned))
-        # Runs only once the setup lets the event loop go on.
-        hass.loop.call_soon(turned.append, "turned")
+    Home Assistant adds and removes a platform's entities one after the other
+    in one step unless one of them waits; with hundreds of entities that step
+    would hold the loop for long.
+    """
+    step = 0
+    run_handle = asyncio.Handle._run
 
-    await sensor.async_setup_entry(hass, setup_integration, add)
-    wanted = [
-        d
-        for d in sensor_descriptions()
-        if d.group is None or d.group in setup_integration.runtime_data.groups
-    ]
-    # The gear's sensors come on their own, with the gear.
-    batches = [
-        (entities, turned)
-        for entities, turned in calls
-        if not any(isinstance(e, IntervalsGearEntity) for e in entities)
-    ]
-    assert sum(len(entities) for entities, _ in batches) == len(wanted)
-    assert len(batches) > 1
-    assert max(len(entities) for entities, _ in batches) <= sensor.ADD_BATCH
-    # The loop turned after every batch, before the next was added.
-    assert all(turned for _, turned in batches)
+    def counted(handle: asyncio.Handle) -> None:
+        nonlocal step
+        step += 1
+        run_handle(handle)
+
+    monkeypatch.setattr(asyncio.Handle, "_run", counted)
+    steps: dict[str, list[int]] = {"added": [], "removed": []}
+
+    def at_step(name: str, method: Any) -> Any:
+        async def recorded(entity: Entity, *args: Any, **kwargs: Any) -> None:
+            if entity.platform.platform_name == DOMAIN:
+                steps[name].append(step)
+            await method(entity, *args, **kwargs)
+
+        return recorded
+
+    monkeypatch.setattr(
+        Entity,
+        "add_to_platform_finish",
+        at_step("added", Entity.add_to_platform_finish),
+    )
+    monkeypatch.setattr(Entity, "async_remove", at_step("removed", Entity.async_remove))
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    added, removed = Counter(steps["added"]), Counter(steps["removed"])
+    assert added.total() > 50
+    # The first entity of each call to add them comes in the caller's step (a
+    # platform adds the athlete's entities, then its gear's, in one step).
+    assert max(added.values()) <= 2
+    assert removed.total() == added.total()
+    assert max(removed.values()) == 1

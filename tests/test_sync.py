@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 import itertools
 import json
 import threading
@@ -32,7 +32,9 @@ from custom_components.intervals_icu.api import (
 from custom_components.intervals_icu.const import DEFAULT_GROUPS
 from custom_components.intervals_icu.sync import (
     PAGE_SIZE,
+    PROBE_DAYS,
     RECENT_DAYS,
+    ROWS_PER_CHUNK,
     ActivityCache,
 )
 
@@ -171,6 +173,8 @@ class IncrementalSync(RuleBasedStateMachine):
         start = window_start(today)
         reconcile = self.cache.needs_reconcile(today, start)
         windows = len(self.cache.reconcile_windows(start, today))
+        # With nothing cached, the last days come first, then the rest.
+        probed = not self.cache.activities and (today - start).days >= PROBE_DAYS
         before = len(self.service.requests)
         new = run(self.cache.async_sync(self.service.fetch, today, start))
         requests = len(self.service.requests) - before
@@ -179,6 +183,9 @@ class IncrementalSync(RuleBasedStateMachine):
         if reconcile:
             self.stale = False
             # The year with what the totals need, then the recent days in full.
+            if probed:
+                windows = len(list(itertools.takewhile(TOTALS_FIELDS.__eq__, fields)))
+                assert windows >= 2
             assert fields[:windows] == [TOTALS_FIELDS] * windows
             fields = fields[windows:]
         # The recent days in full, and further back when the last activity
@@ -281,17 +288,22 @@ def test_round_trip_and_damage() -> None:
     )
     data = cache.as_json()
     assert ActivityCache.from_json(data) == cache
-    rows = json.loads(data["activities"])
+    [chunk] = data["activities"]
+    rows = json.loads(chunk)
+    # 1.1 and 1.2 kept every activity in one string.
+    assert ActivityCache.from_json({**data, "activities": chunk}) == cache
 
     def with_rows(value: object) -> dict:
-        return {**data, "activities": json.dumps(value)}
+        return {**data, "activities": [json.dumps(value)]}
 
     for broken in (
         [],
         {**data, "columns": ["id"]},
         {**data, "athlete_id": 5},
-        {**data, "activities": []},
+        {**data, "activities": {}},
+        {**data, "activities": [rows]},
         {**data, "activities": "[[1,"},
+        {**data, "activities": [chunk, "[[1,"]},
         with_rows({}),
         with_rows([["x"]]),
         with_rows([[*rows[0][:4], "far", *rows[0][5:]]]),
@@ -303,6 +315,23 @@ def test_round_trip_and_damage() -> None:
         except TypeError, ValueError, KeyError:
             continue
         raise AssertionError(f"accepted {broken!r}")
+
+
+def test_many_activities_are_stored_in_chunks() -> None:
+    """No string holds more than ROWS_PER_CHUNK activities; all come back."""
+    cache = ActivityCache("i1", window_start=date(2026, 1, 1))
+    for number in range(2 * ROWS_PER_CHUNK + 1):
+        cache.activities[f"a{number}"] = Activity(
+            id=f"a{number}",
+            start_local=datetime(2026, 1, 1) + timedelta(minutes=number),
+            type="Run",
+            distance=float(number),
+        )
+    data = cache.as_json()
+    sizes = [len(json.loads(chunk)) for chunk in data["activities"]]
+    assert sizes == [ROWS_PER_CHUNK, ROWS_PER_CHUNK, 1]
+    assert ActivityCache.from_json(data) == cache
+    assert ActivityCache.from_json({**data, "activities": []}).activities == {}
 
 
 def test_last_activity_before_the_window_is_looked_up() -> None:
@@ -327,6 +356,36 @@ def test_last_activity_before_the_window_is_looked_up() -> None:
     assert latest(cache.activities.values()) is None
 
 
+def test_a_busy_athlete_is_read_in_pages_from_the_first_load() -> None:
+    """No answer holds much more than PAGE_SIZE activities, even with no cache."""
+    service = FakeService()
+    today = date(2026, 11, 27)
+    start = window_start(today)
+    day = datetime.combine(start, time(6, 0))
+    number = 0
+    while day.date() <= today:
+        for hour in range(10):  # ten a day: ~6,900 in the window
+            ident = f"a{number}"
+            service.activities[ident] = Activity(
+                id=ident, start_local=day + timedelta(hours=hour), type="Run"
+            )
+            number += 1
+        day += timedelta(days=1)
+    cache = ActivityCache("i1")
+    run(cache.async_sync(service.fetch, today, start))
+    assert len(cache.activities) == len(service.activities)
+    sizes = [
+        sum(1 for a in service.activities.values() if old <= a.start_local <= new)
+        for old, new in service.requests
+    ]
+    assert len(sizes) > 4
+    assert max(sizes) <= PAGE_SIZE * 1.1
+    # The last days first: they tell how busy the rest of the window is.
+    assert service.requests[0][0] == datetime.combine(
+        today - timedelta(days=PROBE_DAYS - 1), time.min
+    )
+
+
 def test_last_year_is_read_once_and_the_daily_reread_covers_this_year() -> None:
     service = FakeService()
     for ident, start in (
@@ -348,7 +407,7 @@ def test_last_year_is_read_once_and_the_daily_reread_covers_this_year() -> None:
 
     sync(date(2026, 5, 10))
     # The first load reads all of last year too; nothing older.
-    assert service.requests[0][0] == datetime(2025, 1, 1)
+    assert min(oldest for oldest, _ in service.requests) == datetime(2025, 1, 1)
     assert set(cache.activities) == {"last", "this"}
     # Edits of both years; the next day's re-read sees this year's only.
     service.activities["last"] = replace(service.activities["last"], distance=2000.0)

@@ -49,7 +49,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) ->
     except ConfigEntryNotReady as err:
         raise _with_reason(err) from err.__cause__
     entry.runtime_data = coordinator
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # One platform after the other: set up together, the first steps of all
+    # eight would share one step of the event loop.
+    for platform in PLATFORMS:
+        await hass.config_entries.async_forward_entry_setups(entry, [platform])
 
     @callback
     def remove_gone_gear() -> None:
@@ -87,7 +90,9 @@ def _with_reason(err: ConfigEntryNotReady) -> ConfigEntryNotReady:
 
 async def async_unload_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) -> bool:
     """Unload the entities, and write the cache now so a reload starts from it."""
-    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    unloaded = True
+    for platform in PLATFORMS:  # one after the other, as they were set up
+        unloaded &= await hass.config_entries.async_unload_platforms(entry, [platform])
     if unloaded:
         await entry.runtime_data.async_close()
     return unloaded

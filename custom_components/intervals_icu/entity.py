@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from typing import override
 
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -18,7 +19,27 @@ from .const import DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 
 
-class IntervalsEntity(CoordinatorEntity[IntervalsCoordinator]):
+class LoopFriendlyEntity(Entity):
+    """An entity that lets the event loop run once while added and removed.
+
+    Home Assistant adds (and removes) a platform's entities one after the
+    other within one step of the event loop, as long as none of them waits.
+    A few hundred entities (totals per group and period, bests, gear) then
+    hold the loop for a noticeable time; one yield each spreads the work.
+    """
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        await asyncio.sleep(0)
+
+    @override
+    async def async_will_remove_from_hass(self) -> None:
+        await super().async_will_remove_from_hass()
+        await asyncio.sleep(0)
+
+
+class IntervalsEntity(LoopFriendlyEntity, CoordinatorEntity[IntervalsCoordinator]):
     """An entity of one athlete's Intervals.icu data."""
 
     _attr_has_entity_name = True
@@ -52,7 +73,7 @@ def athlete_device_info(coordinator: IntervalsCoordinator) -> DeviceInfo:
     )
 
 
-class IntervalsGearEntity(CoordinatorEntity[IntervalsCoordinator]):
+class IntervalsGearEntity(LoopFriendlyEntity, CoordinatorEntity[IntervalsCoordinator]):
     """An entity of one piece of gear, on its own device under the athlete's."""
 
     _attr_has_entity_name = True

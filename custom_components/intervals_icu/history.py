@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .aggregate import ALL
 from .api import Activity, Wellness
+from .api.pacing import paced
 
 # Order matters: it is the order of the values summed per hour below.
 METRICS: tuple[str, ...] = (
@@ -90,7 +91,7 @@ def _by_hour(
         for activity_type in types:
             member_of[activity_type] = (*member_of.get(activity_type, ()), name)
     hours: dict[str, dict[datetime, list[float]]] = {g: {} for g in (*groups, ALL)}
-    for activity in activities:
+    for activity in paced(activities):
         if activity.is_stub:
             continue
         hour = utc_hour(activity.start_local, zone)
@@ -144,7 +145,7 @@ def hourly_sums(
             starts.update(h for h in keep.get(key, ()) if since is None or h >= since)
             total = before.get(key, 0.0)
             out: list[SumRow] = []
-            for hour in sorted(starts):
+            for hour in paced(sorted(starts)):
                 bucket = by_hour.get(hour)
                 change = bucket[index] if bucket is not None else 0.0
                 total += change
@@ -204,7 +205,7 @@ def first_changed_hour(
     before = {a.id: a for a in old}
     after = {a.id: a for a in new}
     earliest: datetime | None = None
-    for key in before.keys() | after.keys():
+    for key in paced(before.keys() | after.keys()):
         a, b = before.get(key), after.get(key)
         if a is not None and b is not None and _counted(a) == _counted(b):
             continue

@@ -186,12 +186,21 @@ class HistoryImport:
         if self.imported_groups is None:
             return 0
         begin = datetime.combine(cache_start, time.min)
-        new = [a for a in new if a.start_local >= begin]
+        new_activities, old_activities = tuple(new), tuple(old)
+
+        def compare(
+            basis: Iterable[Activity],
+        ) -> tuple[list[Activity], datetime | None]:
+            """The new window's activities, and the first hour that changed."""
+            after = [a for a in new_activities if a.start_local >= begin]
+            before = [a for a in basis if a.start_local >= begin]
+            return after, first_changed_hour(before, after, zone)
+
         async with self._lock:
-            basis = self._basis if self._basis is not None else old
-            old = [a for a in basis if a.start_local >= begin]
+            basis = self._basis if self._basis is not None else old_activities
+            # A year of activities is compared in a worker, not in the loop.
+            window, since = await self._hass.async_add_executor_job(compare, basis)
             rows = 0
-            since = first_changed_hour(old, new, zone)
             if since is not None:
                 rows += await statistics.async_rewrite_from(
                     self._hass,
@@ -199,7 +208,7 @@ class HistoryImport:
                     athlete_name=athlete_name,
                     groups=groups,
                     zone=zone,
-                    activities=new,
+                    activities=window,
                     since=since,
                 )
             changed = [
@@ -214,7 +223,7 @@ class HistoryImport:
                     wellness=changed,
                 )
                 self._written.update((w.day, (w.ctl, w.atl)) for w in changed)
-            self._basis = new
+            self._basis = window
             return rows
 
     async def async_remove(self) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import batched
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -46,9 +44,6 @@ BPM = "bpm"
 
 # Reads only the coordinator's snapshot; the coordinator does all the I/O.
 PARALLEL_UPDATES = 0
-# Sensors added per step of the event loop: Home Assistant needs about half a
-# millisecond for each (more in asyncio's debug mode), and there are ~80.
-ADD_BATCH = 20
 
 
 def _km_or_mi(units: UnitSystem) -> str:
@@ -832,11 +827,7 @@ async def async_setup_entry(
     for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
         if entity.domain == SENSOR_DOMAIN and entity.unique_id in unwanted:
             registry.async_remove(entity.entity_id)
-    # Home Assistant adds the entities of one call in one step of the event
-    # loop (registries, first state); in batches, other work runs between.
-    for batch in batched(wanted, ADD_BATCH, strict=False):
-        async_add_entities(_entity(coordinator, d) for d in batch)
-        await asyncio.sleep(0)
+    async_add_entities(_entity(coordinator, d) for d in wanted)
     async_add_gear_entities(
         entry,
         SENSOR_DOMAIN,

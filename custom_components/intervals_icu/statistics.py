@@ -8,8 +8,11 @@ before Home Assistant was installed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
+from itertools import batched
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +45,10 @@ from .history import (
     mean_key,
     sum_key,
 )
+
+# Rows handed to the recorder per call: it checks each row in the event loop,
+# and years of hourly rows at once would hold the loop for a while.
+ROWS_PER_CALL = 1000
 
 # Metric -> (native unit, unit class the recorder converts it with). The
 # class lets the statistics graph card show km or mi, h or min.
@@ -128,7 +135,7 @@ async def async_names(hass: HomeAssistant, athlete: str) -> dict[str, str]:
     return names
 
 
-def async_add_sums(
+async def async_add_sums(
     hass: HomeAssistant,
     athlete_id: str,
     groups: Iterable[str],
@@ -140,23 +147,22 @@ def async_add_sums(
     for group in (*groups, ALL):
         for metric in METRICS:
             key = sum_key(athlete_id, group, metric)
-            series = rows.get(key)
-            if not series:
-                continue
-            statistics = [
-                StatisticData(start=row.start, state=row.sum, sum=row.sum)
-                for row in series
-            ]
-            async_add_external_statistics(
-                hass,
-                sum_metadata(key, metric, names[f"{group}_{metric}"]),
-                statistics,
-            )
-            count += len(statistics)
+            metadata = sum_metadata(key, metric, names[f"{group}_{metric}"])
+            for chunk in batched(rows.get(key, ()), ROWS_PER_CALL, strict=False):
+                async_add_external_statistics(
+                    hass,
+                    metadata,
+                    [
+                        StatisticData(start=r.start, state=r.sum, sum=r.sum)
+                        for r in chunk
+                    ],
+                )
+                count += len(chunk)
+                await asyncio.sleep(0)
     return count
 
 
-def async_add_means(
+async def async_add_means(
     hass: HomeAssistant,
     athlete_id: str,
     means: Mapping[str, Sequence[MeanRow]],
@@ -166,15 +172,18 @@ def async_add_means(
     count = 0
     for name in MEANS:
         key = mean_key(athlete_id, name)
-        series = means.get(key)
-        if not series:
-            continue
-        statistics = [
-            StatisticData(start=row.start, mean=row.mean, min=row.mean, max=row.mean)
-            for row in series
-        ]
-        async_add_external_statistics(hass, mean_metadata(key, names[name]), statistics)
-        count += len(statistics)
+        metadata = mean_metadata(key, names[name])
+        for chunk in batched(means.get(key, ()), ROWS_PER_CALL, strict=False):
+            async_add_external_statistics(
+                hass,
+                metadata,
+                [
+                    StatisticData(start=r.start, mean=r.mean, min=r.mean, max=r.mean)
+                    for r in chunk
+                ],
+            )
+            count += len(chunk)
+            await asyncio.sleep(0)
     return count
 
 
@@ -248,16 +257,21 @@ async def async_import_all(
     await async_clear(hass, athlete_id)
     names = await async_names(hass, athlete_name)
     instance = get_instance(hass)
-    rows = hourly_sums(activities, zone, groups, athlete_id)
+    # Years of activities: summed in a worker, not in the event loop.
+    rows = await hass.async_add_executor_job(
+        hourly_sums, tuple(activities), zone, groups, athlete_id
+    )
     written = 0
     # One statistic at a time: years of rows keep the recorder busy for a
     # while, and states recorded meanwhile wait behind one task, not all.
     for key, series in rows.items():
-        written += async_add_sums(hass, athlete_id, groups, {key: series}, names)
+        written += await async_add_sums(hass, athlete_id, groups, {key: series}, names)
         await instance.async_block_till_done()
-    means = daily_means(wellness, zone, athlete_id)
+    means = await hass.async_add_executor_job(
+        daily_means, tuple(wellness), zone, athlete_id
+    )
     for key, daily in means.items():
-        written += async_add_means(hass, athlete_id, {key: daily}, names)
+        written += await async_add_means(hass, athlete_id, {key: daily}, names)
         await instance.async_block_till_done()
     return written
 
@@ -280,17 +294,20 @@ async def async_rewrite_from(
     keys = _sum_keys(athlete_id, groups)
     before = await async_sums_before(hass, keys, since)
     existing = await async_hours_from(hass, keys, since, wait=False)
-    rows = hourly_sums(
-        activities,
-        zone,
-        groups,
-        athlete_id,
-        since=since,
-        sums_before=before,
-        rewrite_hours=existing,
+    rows = await hass.async_add_executor_job(
+        partial(
+            hourly_sums,
+            tuple(activities),
+            zone,
+            groups,
+            athlete_id,
+            since=since,
+            sums_before=before,
+            rewrite_hours=existing,
+        )
     )
     names = await async_names(hass, athlete_name)
-    return async_add_sums(hass, athlete_id, groups, rows, names)
+    return await async_add_sums(hass, athlete_id, groups, rows, names)
 
 
 async def async_add_wellness(
@@ -303,6 +320,6 @@ async def async_add_wellness(
 ) -> int:
     """Write (or overwrite) the daily means of the given days; rows written."""
     names = await async_names(hass, athlete_name)
-    return async_add_means(
+    return await async_add_means(
         hass, athlete_id, daily_means(wellness, zone, athlete_id), names
     )
