@@ -186,7 +186,7 @@ class HistoryImport:
         if self.imported_groups is None:
             return 0
         begin = datetime.combine(cache_start, time.min)
-        new_activities, old_activities = tuple(new), tuple(old)
+        new_activities = tuple(new)
 
         def compare(
             basis: Iterable[Activity],
@@ -197,7 +197,7 @@ class HistoryImport:
             return after, first_changed_hour(before, after, zone)
 
         async with self._lock:
-            basis = self._basis if self._basis is not None else old_activities
+            basis = self._basis if self._basis is not None else tuple(old)
             # A year of activities is compared in a worker, not in the loop.
             window, since = await self._hass.async_add_executor_job(compare, basis)
             rows = 0

@@ -135,6 +135,20 @@ async def async_names(hass: HomeAssistant, athlete: str) -> dict[str, str]:
     return names
 
 
+async def _async_add(
+    hass: HomeAssistant,
+    metadata: StatisticMetaData,
+    statistics: Iterable[StatisticData],
+) -> int:
+    """Queue rows of one statistic, ROWS_PER_CALL at a time; return how many."""
+    count = 0
+    for chunk in batched(statistics, ROWS_PER_CALL, strict=False):
+        async_add_external_statistics(hass, metadata, list(chunk))
+        count += len(chunk)
+        await asyncio.sleep(0)
+    return count
+
+
 async def async_add_sums(
     hass: HomeAssistant,
     athlete_id: str,
@@ -147,18 +161,15 @@ async def async_add_sums(
     for group in (*groups, ALL):
         for metric in METRICS:
             key = sum_key(athlete_id, group, metric)
-            metadata = sum_metadata(key, metric, names[f"{group}_{metric}"])
-            for chunk in batched(rows.get(key, ()), ROWS_PER_CALL, strict=False):
-                async_add_external_statistics(
+            if series := rows.get(key):
+                count += await _async_add(
                     hass,
-                    metadata,
-                    [
+                    sum_metadata(key, metric, names[f"{group}_{metric}"]),
+                    (
                         StatisticData(start=r.start, state=r.sum, sum=r.sum)
-                        for r in chunk
-                    ],
+                        for r in series
+                    ),
                 )
-                count += len(chunk)
-                await asyncio.sleep(0)
     return count
 
 
@@ -172,18 +183,15 @@ async def async_add_means(
     count = 0
     for name in MEANS:
         key = mean_key(athlete_id, name)
-        metadata = mean_metadata(key, names[name])
-        for chunk in batched(means.get(key, ()), ROWS_PER_CALL, strict=False):
-            async_add_external_statistics(
+        if series := means.get(key):
+            count += await _async_add(
                 hass,
-                metadata,
-                [
+                mean_metadata(key, names[name]),
+                (
                     StatisticData(start=r.start, mean=r.mean, min=r.mean, max=r.mean)
-                    for r in chunk
-                ],
+                    for r in series
+                ),
             )
-            count += len(chunk)
-            await asyncio.sleep(0)
     return count
 
 
