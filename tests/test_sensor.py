@@ -5,6 +5,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
+import inspect
 import json
 import logging
 from pathlib import Path
@@ -473,11 +474,12 @@ def test_every_icon_exists() -> None:
 async def test_entities_are_added_and_removed_one_loop_step_each(
     hass: HomeAssistant, config_entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No step of the event loop adds, or unloads, two of our entities.
+    """No step of the event loop sets up, or unloads, two of our entities.
 
     Home Assistant adds and removes a platform's entities one after the other
     in one step unless one of them waits; with hundreds of entities that step
-    would hold the loop for long.
+    would hold the loop for long. Nor does the step that writes an entity's
+    state set up the next one.
     """
     step = 0
     run_handle = asyncio.Handle._run
@@ -488,20 +490,38 @@ async def test_entities_are_added_and_removed_one_loop_step_each(
         run_handle(handle)
 
     monkeypatch.setattr(asyncio.Handle, "_run", counted)
-    steps: dict[str, list[int]] = {"added": [], "removed": []}
+    steps: dict[str, list[tuple[int, str]]] = {
+        "set up": [],
+        "written": [],
+        "removed": [],
+    }
 
     def at_step(name: str, method: Any) -> Any:
-        async def recorded(entity: Entity, *args: Any, **kwargs: Any) -> None:
+        def record(entity: Entity) -> None:
             if entity.platform.platform_name == DOMAIN:
-                steps[name].append(step)
-            await method(entity, *args, **kwargs)
+                steps[name].append((step, entity.entity_id))
 
-        return recorded
+        if inspect.iscoroutinefunction(method):
+
+            async def recorded(entity: Entity, *args: Any, **kwargs: Any) -> None:
+                record(entity)
+                await method(entity, *args, **kwargs)
+
+            return recorded
+
+        def recorded_callback(entity: Entity, *args: Any, **kwargs: Any) -> None:
+            record(entity)
+            method(entity, *args, **kwargs)
+
+        return recorded_callback
 
     monkeypatch.setattr(
         Entity,
-        "add_to_platform_finish",
-        at_step("added", Entity.add_to_platform_finish),
+        "async_internal_added_to_hass",
+        at_step("set up", Entity.async_internal_added_to_hass),
+    )
+    monkeypatch.setattr(
+        Entity, "async_write_ha_state", at_step("written", Entity.async_write_ha_state)
     )
     monkeypatch.setattr(Entity, "async_remove", at_step("removed", Entity.async_remove))
     config_entry.add_to_hass(hass)
@@ -509,10 +529,15 @@ async def test_entities_are_added_and_removed_one_loop_step_each(
     await hass.async_block_till_done()
     assert await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
-    added, removed = Counter(steps["added"]), Counter(steps["removed"])
-    assert added.total() > 50
-    # The first entity of each call to add them comes in the caller's step (a
-    # platform adds the athlete's entities, then its gear's, in one step).
-    assert max(added.values()) <= 2
-    assert removed.total() == added.total()
+    set_up = Counter(n for n, _ in steps["set up"])
+    removed = Counter(n for n, _ in steps["removed"])
+    assert set_up.total() > 50
+    assert max(set_up.values()) == 1
+    # A step that sets up an entity writes no other entity's state.
+    entity_set_up = dict(steps["set up"])
+    assert all(
+        entity_set_up.get(n, entity_id) == entity_id
+        for n, entity_id in steps["written"]
+    )
+    assert removed.total() == set_up.total()
     assert max(removed.values()) == 1

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 import logging
+import threading
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from custom_components.intervals_icu import statistics
 from custom_components.intervals_icu.const import DEFAULT_GROUPS, DOMAIN
 from emulator.faults import Fault
 from emulator.generator import generate_athlete
@@ -27,7 +29,8 @@ from homeassistant.components.recorder.statistics import (
     list_statistic_ids,
     statistics_during_period,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .conftest import API_KEY, ATHLETE_ID, NOW
@@ -149,6 +152,74 @@ async def test_first_setup_imports_every_year(
         for r in requests
         if r.path.endswith("/activities")
     )
+
+
+async def test_the_first_import_waits_for_the_entities_and_the_start(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    state: EmulatorState,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Years of rows keep the recorder busy: not while setting up, not at boot."""
+    seen: list[tuple[bool, CoreState]] = []
+    import_all = statistics.async_import_all
+
+    async def recorded(hass: HomeAssistant, **kwargs: Any) -> int:
+        entity = hass.states.get("sensor.test_athlete_run_distance_this_year")
+        seen.append((entity is not None, hass.state))
+        return await import_all(hass, **kwargs)
+
+    monkeypatch.setattr(statistics, "async_import_all", recorded)
+    hass.set_state(CoreState.starting)
+    await _setup(hass, recorder_mock, config_entry)
+    # Set up while Home Assistant starts: the entities are there, the history not.
+    assert hass.states.get("sensor.test_athlete_run_distance_this_year") is not None
+    assert seen == []
+    assert _history_requests(state) == []
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert seen == [(True, CoreState.running)]
+    assert _history_requests(state)
+    assert await _per(hass, "run_distance", "year")
+
+
+async def test_the_import_hands_the_recorder_one_chunk_at_a_time(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    athlete: Athlete,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each chunk is built in a worker and written before the next is queued."""
+    monkeypatch.setattr(statistics, "ROWS_PER_CALL", 7)
+    monkeypatch.setattr(statistics, "HANDOVER_PAUSE", 0.0)
+    loop_thread = threading.get_ident()
+    built: list[int] = []
+    chunk = statistics._chunk
+
+    def recorded(rows: Any, to_data: Any) -> Any:
+        assert threading.get_ident() != loop_thread
+        built.append(len(rows))
+        return chunk(rows, to_data)
+
+    queued: list[int] = []
+    add = statistics.async_add_external_statistics
+
+    def counted(hass: HomeAssistant, metadata: Any, rows: Any) -> None:
+        # The recorder has written every earlier chunk by now.
+        assert recorder_mock._queue.empty()
+        queued.append(len(rows))
+        add(hass, metadata, rows)
+
+    monkeypatch.setattr(statistics, "_chunk", recorded)
+    monkeypatch.setattr(statistics, "async_add_external_statistics", counted)
+    await _setup(hass, recorder_mock, config_entry)
+    assert max(queued) == 7
+    assert built == queued
+    # The chunks add up to the same statistics as one call would write.
+    _assert_equal(await _per(hass, "run_distance", "month"), _run_distance(athlete, 7))
 
 
 async def test_a_restart_downloads_no_history(

@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady, HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from .api import IntervalsClient
@@ -53,6 +54,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) ->
     # eight would share one step of the event loop.
     for platform in PLATFORMS:
         await hass.config_entries.async_forward_entry_setups(entry, [platform])
+
+    @callback
+    def allow_import(_hass: HomeAssistant) -> None:
+        coordinator.async_allow_import()
+
+    # The first history import waits for the entities and Home Assistant's start.
+    entry.async_on_unload(async_at_started(hass, allow_import))
 
     @callback
     def remove_gone_gear() -> None:

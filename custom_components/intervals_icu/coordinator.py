@@ -252,6 +252,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         """This year's distance goal per group in metres, set by the numbers."""
         self.history = HistoryImport(hass, entry.entry_id, client, self.athlete_id)
         self._import_task: asyncio.Task[None] | None = None
+        self._import_allowed = False
 
     @override
     async def _async_setup(self) -> None:
@@ -455,10 +456,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         if not statistics_available(self.hass):
             return
         if self.history.needs_import(self.groups):
-            if self._import_task is None or self._import_task.done():
-                self._import_task = self.config_entry.async_create_background_task(
-                    self.hass, self._async_import(data), f"{DOMAIN} history import"
-                )
+            self._async_start_import(data)
             return
         # In the background: waiting for the recorder's commit must not hold
         # the entities back. The import's lock keeps the writes in order.
@@ -492,6 +490,29 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             )
         except HomeAssistantError as err:
             LOGGER.warning("The statistics could not be updated: %s", err)
+
+    @callback
+    def async_allow_import(self) -> None:
+        """The entities are set up and Home Assistant has started: import now.
+
+        The first import hands the recorder years of rows, which keep its
+        thread busy for a while; begun during setup, that work would compete
+        with Home Assistant's start and with adding the entities.
+        """
+        self._import_allowed = True
+        if self.data is not None and statistics_available(self.hass):
+            self._async_start_import(self.data)
+
+    @callback
+    def _async_start_import(self, data: IntervalsData) -> None:
+        if not self._import_allowed or self._closed:
+            return
+        if not self.history.needs_import(self.groups):
+            return
+        if self._import_task is None or self._import_task.done():
+            self._import_task = self.config_entry.async_create_background_task(
+                self.hass, self._async_import(data), f"{DOMAIN} history import"
+            )
 
     async def _async_import(self, data: IntervalsData) -> None:
         """The one-off import; a failure waits for the next update to retry."""

@@ -20,13 +20,21 @@ from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 
 
 class LoopFriendlyEntity(Entity):
-    """An entity that lets the event loop run once while added and removed.
+    """An entity that lets the event loop run while added and removed.
 
     Home Assistant adds (and removes) a platform's entities one after the
     other within one step of the event loop, as long as none of them waits.
     A few hundred entities (totals per group and period, bests, gear) then
-    hold the loop for a noticeable time; one yield each spreads the work.
+    hold the loop for a noticeable time; yielding spreads the work. Added,
+    an entity yields twice: once its registry entry is made (in the step that
+    wrote the state of the entity before) and once it is set up.
     """
+
+    @override
+    async def add_to_platform_finish(self) -> None:
+        # Not `async_internal_added_to_hass`: event entities make that final.
+        await asyncio.sleep(0)
+        await super().add_to_platform_finish()
 
     @override
     async def async_added_to_hass(self) -> None:
