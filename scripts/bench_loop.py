@@ -132,7 +132,7 @@ class FullCollections:
         return ", ".join(found) or None
 
 
-Phase = tuple[str, float, list[tuple[float, str, float]], list[tuple[str, float]]]
+Phase = tuple[str, float, list[tuple[float, str]], list[tuple[str, float]]]
 """Name, wall milliseconds, slow steps, full collections (thread, ms)."""
 
 
@@ -167,7 +167,7 @@ async def drive(
         for seconds, handle, end in sorted(slow.steps, reverse=True):
             pause = collections.during(end, seconds)
             note = "" if pause is None else f"(during a full collection: {pause}) "
-            steps.append((seconds, note + handle, end))
+            steps.append((seconds, note + handle))
         passes = [(t, (b - a) * 1000) for t, a, b in collections.passes]
         phases.append((name, wall, steps, passes))
 
@@ -287,11 +287,11 @@ def main() -> int:
     print("|---|---:|---:|---:|---|")
     for name, wall, steps, passes in phases:
         longest = f"{steps[0][0] * 1000:.1f}" if steps else f"< {REPORT * 1000:.0f}"
-        over = sum(1 for seconds, *_ in steps if seconds > 0.05)
+        over = sum(1 for seconds, _ in steps if seconds > 0.05)
         full = ", ".join(f"{t} {ms:.0f}" for t, ms in passes) or "none"
         print(f"| {name} | {wall:,.0f} | {longest} | {over} | {full} |")
     for name, _, steps, _ in phases:
-        for seconds, handle, _ in steps[:3]:
+        for seconds, handle in steps[:3]:
             print(f"  {name}: {seconds * 1000:.0f} ms in {handle}")
     print(f"Home Assistant's log: {LOG}")
     return 0

@@ -54,13 +54,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) ->
     # eight would share one step of the event loop.
     for platform in PLATFORMS:
         await hass.config_entries.async_forward_entry_setups(entry, [platform])
-
-    @callback
-    def allow_import(_hass: HomeAssistant) -> None:
-        coordinator.async_allow_import()
-
     # The first history import waits for the entities and Home Assistant's start.
-    entry.async_on_unload(async_at_started(hass, allow_import))
+    entry.async_on_unload(async_at_started(hass, coordinator.async_allow_import))
 
     @callback
     def remove_gone_gear() -> None:

@@ -492,7 +492,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             LOGGER.warning("The statistics could not be updated: %s", err)
 
     @callback
-    def async_allow_import(self) -> None:
+    def async_allow_import(self, _hass: HomeAssistant) -> None:
         """The entities are set up and Home Assistant has started: import now.
 
         The first import hands the recorder years of rows, which keep its
@@ -500,14 +500,17 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         with Home Assistant's start and with adding the entities.
         """
         self._import_allowed = True
-        if self.data is not None and statistics_available(self.hass):
+        if (
+            self.data is not None
+            and statistics_available(self.hass)
+            and self.history.needs_import(self.groups)
+        ):
             self._async_start_import(self.data)
 
     @callback
     def _async_start_import(self, data: IntervalsData) -> None:
+        """Start the import, once allowed, unless it is running."""
         if not self._import_allowed or self._closed:
-            return
-        if not self.history.needs_import(self.groups):
             return
         if self._import_task is None or self._import_task.done():
             self._import_task = self.config_entry.async_create_background_task(

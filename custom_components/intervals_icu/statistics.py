@@ -44,11 +44,12 @@ from .history import (
     hourly_sums,
     mean_key,
     sum_key,
+    sum_keys,
 )
 
-# Rows handed to the recorder per call: it checks each row in the event loop
-# (a few milliseconds for 5,000), and years of hourly rows at once would hold the
-# loop for a while; fewer, larger calls wake the loop less often.
+# Rows handed to the recorder per call: it checks each row in the event loop,
+# and years of hourly rows at once would hold the loop for a while; fewer,
+# larger calls wake the loop less often.
 ROWS_PER_CALL = 5000
 # Seconds a worker waits before building a chunk (see `_chunk`).
 HANDOVER_PAUSE = 0.005
@@ -72,16 +73,8 @@ def statistic_id(key: str) -> str:
 def all_statistic_ids(athlete_id: str) -> list[str]:
     """Every statistic an athlete can have, groups switched off included."""
     return [
-        *(statistic_id(key) for key in _sum_keys(athlete_id, DEFAULT_GROUPS)),
+        *(statistic_id(key) for key in sum_keys(athlete_id, DEFAULT_GROUPS)),
         *(statistic_id(mean_key(athlete_id, name)) for name in MEANS),
-    ]
-
-
-def _sum_keys(athlete_id: str, groups: Iterable[str]) -> list[str]:
-    return [
-        sum_key(athlete_id, group, metric)
-        for group in (*groups, ALL)
-        for metric in METRICS
     ]
 
 
@@ -310,7 +303,7 @@ async def async_rewrite_from(
     `activities` must hold every activity from `since` on (older ones are
     skipped); the sums before `since` come from the recorder itself.
     """
-    keys = _sum_keys(athlete_id, groups)
+    keys = sum_keys(athlete_id, groups)
     before = await async_sums_before(hass, keys, since)
     existing = await async_hours_from(hass, keys, since, wait=False)
     rows = await hass.async_add_executor_job(
