@@ -2,8 +2,9 @@
 
 The emulator serves seeded athletes on 127.0.0.1 from a thread of its own, so
 the CPU time measured here (`time.thread_time`) is the client's alone. The
-integration's side runs the same code the coordinator runs: the API client,
-`ActivityCache.async_sync`, the wellness fetch and `aggregate`.
+integration's side runs the same code the coordinator runs for an update:
+`AthleteSync.async_update` (what is due: activities, wellness and calendar,
+curves and gear, through the API client), then `aggregate`.
 
     scripts/bench [--sizes 300,1000,20000]
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 import json
@@ -30,27 +31,21 @@ import aiohttp
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from custom_components.intervals_icu.aggregate import (  # noqa: E402
-    aggregate,
-    reread_start,
-    window_start,
-)
 from custom_components.intervals_icu.api import (  # noqa: E402
     Activity,
     IntervalsClient,
     IntervalsResponseError,
-    SportSettings,
-)
-from custom_components.intervals_icu.bests import RecordBook  # noqa: E402
-from custom_components.intervals_icu.bests_gear import (  # noqa: E402
-    ALL_PARTS,
-    GEAR,
-    BestsGearTracker,
-    curve_sports,
 )
 from custom_components.intervals_icu.const import DEFAULT_GROUPS  # noqa: E402
-from custom_components.intervals_icu.coordinator import WellnessAndPlan  # noqa: E402
-from custom_components.intervals_icu.sync import RECENT_DAYS, ActivityCache  # noqa: E402
+from custom_components.intervals_icu.sync.activities import (  # noqa: E402
+    RECENT_DAYS,
+    ActivityCache,
+)
+from custom_components.intervals_icu.sync.athlete_sync import AthleteSync  # noqa: E402
+from custom_components.intervals_icu.sync.cache_format import (  # noqa: E402
+    CacheSnapshot,
+)
+from custom_components.intervals_icu.training.totals import aggregate  # noqa: E402
 from emulator.generator import generate_athlete  # noqa: E402
 from emulator.model import Athlete  # noqa: E402
 from emulator.server import EmulatorServer  # noqa: E402
@@ -106,59 +101,10 @@ async def measure(
     return len(state.log), state.log.total_bytes(), wall_ms, cpu_ms, result
 
 
-class MemoryBook:
-    """The record book kept in memory (the integration keeps it in a Store)."""
-
-    def __init__(self) -> None:
-        self.book: RecordBook | None = None
-
-    async def async_load(self) -> RecordBook | None:
-        return self.book
-
-    async def async_save(self, book: RecordBook) -> None:
-        self.book = book
-
-    def async_schedule_save(self, book: RecordBook) -> None:
-        self.book = book
-
-
-# The athlete's sport settings, as the last athlete request had them.
-SETTINGS: list[SportSettings] = []
-
-
-async def integration_update(
-    client: IntervalsClient,
-    cache: ActivityCache,
-    plan: WellnessAndPlan,
-    tracker: BestsGearTracker,
-    today: date,
-    *,
-    athlete: bool,
-) -> dict[str, Any]:
-    """What the coordinator does in one update."""
-    if athlete:
-        SETTINGS[:] = (await client.get_athlete("0")).sport_settings
-    reconcile = cache.needs_reconcile(today, window_start(today))
-
-    async def fetch(
-        oldest: datetime,
-        newest: datetime,
-        fields: Sequence[str],
-        limit: int | None = None,
-    ) -> list[Activity]:
-        return await client.get_activities(
-            "i1", oldest, newest, fields=fields, limit=limit
-        )
-
-    await plan.async_read(today)
-    new = await cache.async_sync(fetch, today, window_start(today), reread_start(today))
-    due: set[str] = set()
-    if reconcile:
-        due = {*ALL_PARTS}
-    elif new:
-        due = {GEAR, *curve_sports((a.type for a in new), SETTINGS)}
-    await tracker.async_update(today=today, due=due, dates=lambda _: None)
-    return aggregate(cache.activities.values(), GROUPS, today)
+async def integration_update(sync: AthleteSync, now: datetime) -> dict[str, Any]:
+    """What the coordinator does in one update: the sync, then the totals."""
+    fetched = await sync.async_update(now)
+    return aggregate(fetched.activities, GROUPS, fetched.today)
 
 
 def extras(state: EmulatorState) -> str:
@@ -166,20 +112,22 @@ def extras(state: EmulatorState) -> str:
     return f"{state.log.count(r'curves|gear')} for bests and gear"
 
 
-async def integration_day(
-    client: IntervalsClient,
-    cache: ActivityCache,
-    plan: WellnessAndPlan,
-    tracker: BestsGearTracker,
-    today: date,
-) -> None:
+async def integration_day(sync: AthleteSync, now: datetime, today: date) -> None:
     """A day: the first update re-reads the year, the calendar and the athlete."""
-    yesterday = today - timedelta(days=1)
-    cache.reconciled_on = yesterday
-    await plan.async_read(yesterday)
-    await integration_update(client, cache, plan, tracker, today, athlete=True)
-    for _ in range(UPDATES_A_DAY - 1):
-        await integration_update(client, cache, plan, tracker, today, athlete=False)
+    sync.cache.reconciled_on = today - timedelta(days=1)
+    for _ in range(UPDATES_A_DAY):
+        await integration_update(sync, now)
+
+
+def restored(sync: AthleteSync) -> AthleteSync:
+    """The sync after a restart: the cache and the record book from disk."""
+    data = json.loads(json.dumps(sync.cache.snapshot().as_json()))
+    again = AthleteSync(sync.client, "i1", lambda: ZoneInfo(ZONE))
+    again.restore(
+        ActivityCache.from_snapshot(CacheSnapshot.from_json(data)),
+        sync.curves_gear.book,
+    )
+    return again
 
 
 async def naive_update(session: aiohttp.ClientSession, url: str, today: date) -> float:
@@ -203,7 +151,7 @@ def cache_sizes(cache: ActivityCache) -> tuple[int, int]:
     """Bytes in memory (allocations while loading it) and on disk (as HA writes it)."""
     from homeassistant.helpers.json import save_json  # noqa: PLC0415
 
-    data = cache.as_json()
+    data = cache.snapshot().as_json()
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / "cache"
         # Home Assistant's Store writes {"version", "data", ...} through save_json.
@@ -213,7 +161,7 @@ def cache_sizes(cache: ActivityCache) -> tuple[int, int]:
         disk = path.stat().st_size
         raw = json.loads(path.read_text())["data"]
     tracemalloc.start()
-    loaded = ActivityCache.from_json(raw)
+    loaded = ActivityCache.from_snapshot(CacheSnapshot.from_json(raw))
     memory, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert len(loaded.activities) == len(cache.activities)
@@ -247,33 +195,19 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
     with EmulatorThread(state) as url:
         async with aiohttp.ClientSession() as session:
             client = IntervalsClient(session, KEY, base_url=url)
-            cache = ActivityCache("i1")
-            plan = WellnessAndPlan(client, "i1")
+            sync = AthleteSync(client, "i1", lambda: zone)
 
             def row(
                 scenario: str, m: tuple[int, int, float, float, Any], note: str = ""
             ) -> None:
                 rows.append(Row(size, scenario, m[0], m[1], m[2], m[3], note))
 
-            tracker = BestsGearTracker(client, "i1", MemoryBook())
-            m = await measure(
-                state,
-                lambda: integration_update(
-                    client, cache, plan, tracker, today, athlete=True
-                ),
-            )
+            m = await measure(state, lambda: integration_update(sync, now))
             row("first start", m, extras(state))
-            # A restart: the cache comes back from disk, the update is incremental.
-            restored = ActivityCache.from_json(json.loads(json.dumps(cache.as_json())))
-            # Home Assistant restarted: nothing of the calendar is in memory.
-            plan = WellnessAndPlan(client, "i1")
-            tracker = BestsGearTracker(client, "i1", tracker.store)
-            m = await measure(
-                state,
-                lambda: integration_update(
-                    client, restored, plan, tracker, today, athlete=True
-                ),
-            )
+            # A restart: the cache comes back from disk, the update is incremental;
+            # nothing of the calendar is in memory.
+            sync = restored(sync)
+            m = await measure(state, lambda: integration_update(sync, now))
             recent = (today - timedelta(days=RECENT_DAYS)).isoformat()
             past = sum(
                 1
@@ -285,12 +219,7 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
                 m,
                 f"{past} requests for past activities, {extras(state)}",
             )
-            m = await measure(
-                state,
-                lambda: integration_update(
-                    client, restored, plan, tracker, today, athlete=False
-                ),
-            )
+            m = await measure(state, lambda: integration_update(sync, now))
             row("hourly update", m, f"nothing new, {extras(state)}")
             athlete.add_activity(
                 start_local=now.astimezone(zone).replace(tzinfo=None)
@@ -298,30 +227,17 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
                 activity_type="Run",
                 distance=8000.0,
             )
-            m = await measure(
-                state,
-                lambda: integration_update(
-                    client, restored, plan, tracker, today, athlete=False
-                ),
-            )
+            m = await measure(state, lambda: integration_update(sync, now))
             row("hourly update", m, f"1 new run, {extras(state)}")
             extra["hourly_bytes"] = m[1]
-            restored.reconciled_on = today - timedelta(days=1)
-            await plan.async_read(today - timedelta(days=1))
-            m = await measure(
-                state,
-                lambda: integration_update(
-                    client, restored, plan, tracker, today, athlete=True
-                ),
-            )
+            sync.cache.reconciled_on = today - timedelta(days=1)
+            m = await measure(state, lambda: integration_update(sync, now))
             row(
                 "daily reconcile",
                 m,
                 f"the year with TOTALS_FIELDS, all 7 + 14 days, {extras(state)}",
             )
-            m = await measure(
-                state, lambda: integration_day(client, restored, plan, tracker, today)
-            )
+            m = await measure(state, lambda: integration_day(sync, now, today))
             row("day", m, f"1 reconcile + {UPDATES_A_DAY - 1} hourly updates")
             extra["day_bytes"] = m[1]
             m = await measure(state, lambda: naive_update(session, url, today))
@@ -329,16 +245,16 @@ async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, flo
             extra["naive_bytes"] = m[1]
 
     extra["writes_per_day"], extra["changed_updates"] = await day_of_writes(
-        athlete, state, restored, now, size
+        athlete, state, sync.cache, now, size
     )
-    activities = list(restored.activities.values())
+    activities = list(sync.cache.activities.values())
     runs = 20
     cpu = time.thread_time()
     for _ in range(runs):
         aggregate(activities, GROUPS, today)
     extra["aggregate_cpu_ms"] = (time.thread_time() - cpu) * 1000 / runs
     extra["activities"] = len(activities)
-    extra["memory"], extra["disk"] = cache_sizes(restored)
+    extra["memory"], extra["disk"] = cache_sizes(sync.cache)
     return rows, extra
 
 
@@ -358,8 +274,8 @@ async def day_of_writes(
     with EmulatorThread(state) as url:
         async with aiohttp.ClientSession() as session:
             client = IntervalsClient(session, KEY, base_url=url)
-            plan = WellnessAndPlan(client, "i1")
-            tracker = BestsGearTracker(client, "i1", MemoryBook())
+            sync = AthleteSync(client, "i1", lambda: zone)
+            sync.restore(cache, None)
             for hour in range(25):
                 if hour * per_day // 24 != (hour + 1) * per_day // 24:
                     athlete.add_activity(
@@ -371,19 +287,17 @@ async def day_of_writes(
                 if hour == 24:
                     cache.reconciled_on = today - timedelta(days=1)
                 before = cache.revision
-                await integration_update(
-                    client, cache, plan, tracker, today, athlete=False
-                )
+                await integration_update(sync, now)
                 writes += cache.revision != before
     return writes, 25
 
 
 def peak_memory_mib(payload: bytes) -> tuple[float, str]:
     """Peak memory of decoding and parsing one response body, and the outcome."""
-    from custom_components.intervals_icu.api.client import (  # noqa: PLC0415
+    from custom_components.intervals_icu.api.parse import parse_list  # noqa: PLC0415
+    from custom_components.intervals_icu.api.transport import (  # noqa: PLC0415
         decode_json,
     )
-    from custom_components.intervals_icu.api.models import parse_list  # noqa: PLC0415
 
     tracemalloc.start()
     try:

@@ -32,34 +32,48 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench import KEY, ZONE, EmulatorThread  # noqa: E402
 
-from custom_components.intervals_icu import statistics  # noqa: E402
 from custom_components.intervals_icu.api import (  # noqa: E402
     Activity,
     IntervalsClient,
 )
 from custom_components.intervals_icu.const import DEFAULT_GROUPS  # noqa: E402
-from custom_components.intervals_icu.history import (  # noqa: E402
-    daily_means,
-    first_changed_hour,
-    hourly_sums,
+from custom_components.intervals_icu.statistics import writer  # noqa: E402
+from custom_components.intervals_icu.statistics.plan import (  # noqa: E402
+    HistoryInput,
+    Record,
+    plan_rewrite,
 )
+from custom_components.intervals_icu.statistics.rows import (  # noqa: E402
+    daily_means,
+    hourly_sums,
+    sums,
+)
+from custom_components.intervals_icu.training.totals import SportGroups  # noqa: E402
 from emulator.generator import generate_athlete  # noqa: E402
 from emulator.state import EmulatorState  # noqa: E402
 
-GROUPS = {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
+GROUPS = SportGroups(DEFAULT_GROUPS)
 
 
 async def _write_to_recorder(
-    activities: list[Any], wellness: list[Any], zone: ZoneInfo, now: datetime
+    older: list[Any],
+    cached: list[Any],
+    wellness: list[Any],
+    zone: ZoneInfo,
+    now: datetime,
 ) -> tuple[int, float, int, int, float]:
     """Rows and seconds of the import, database bytes, rows and seconds of an update.
 
     The update is what an hourly update does with one new activity: rewrite
-    the sums from its hour on, from the recorder's own sums (no request).
+    the sums from its hour on, from the sums the integration holds (no request).
     """
-    # Test helpers give a Home Assistant without the rest of a configuration.
+    # Test helpers give a Home Assistant without the rest of a configuration,
+    # and wait for the recorder to write what it was given.
     from pytest_homeassistant_custom_component.common import (  # noqa: PLC0415
         async_test_home_assistant,
+    )
+    from pytest_homeassistant_custom_component.components.recorder.common import (  # noqa: PLC0415
+        async_wait_recording_done,
     )
 
     from homeassistant.helpers import recorder as recorder_helper  # noqa: PLC0415
@@ -75,16 +89,12 @@ async def _write_to_recorder(
             )
             await hass.async_block_till_done()
             start = time.perf_counter()
-            rows = await statistics.async_import_all(
-                hass,
-                athlete_id="i1",
-                athlete_name="Bench",
-                groups=GROUPS,
-                zone=zone,
-                activities=activities,
-                wellness=wellness,
-            )
-            await recorder_helper.get_instance(hass).async_block_till_done()
+            names = await writer.async_names(hass, "Bench")
+            rows = hourly_sums([*older, *cached], zone, GROUPS, "i1").rows
+            written = await writer.async_add_sums(hass, "i1", GROUPS, rows, names)
+            means = daily_means(wellness, zone, "i1")
+            written += await writer.async_add_means(hass, "i1", means, names)
+            await async_wait_recording_done(hass)
             seconds = time.perf_counter() - start
             new = Activity(
                 id="i-new",
@@ -94,23 +104,38 @@ async def _write_to_recorder(
                 distance=8000.0,
                 moving_time=2400.0,
             )
-            start = time.perf_counter()
-            since = first_changed_hour(activities, [*activities, new], zone)
-            assert since is not None
-            update_rows = await statistics.async_rewrite_from(
-                hass,
-                athlete_id="i1",
-                athlete_name="Bench",
-                groups=GROUPS,
-                zone=zone,
-                activities=[*activities, new],
-                since=since,
+            today = now.astimezone(zone).date()
+            window = date(today.year - 1, 1, 1)
+            record = Record(
+                groups={},
+                zone=ZONE,
+                complete=True,
+                window_start=window,
+                base=sums(older, GROUPS, "i1"),
             )
-            await recorder_helper.get_instance(hass).async_block_till_done()
+            history = HistoryInput(
+                athlete_name="Bench",
+                zone=zone,
+                groups=GROUPS,
+                window_start=window,
+                before=tuple(cached),
+                after=(*cached, new),
+                wellness=(),
+                today=today,
+            )
+            start = time.perf_counter()
+            plan = await hass.async_add_executor_job(
+                plan_rewrite, record, tuple(cached), history, "i1"
+            )
+            assert plan.sums is not None
+            update_rows = await writer.async_add_sums(
+                hass, "i1", GROUPS, plan.sums.rows, names
+            )
+            await async_wait_recording_done(hass)
             update_seconds = time.perf_counter() - start
             await hass.async_stop(force=True)
         size = database.stat().st_size
-    return rows, seconds, size, update_rows, update_seconds
+    return written, seconds, size, update_rows, update_seconds
 
 
 async def bench_history(years: int, per_year: int, now: datetime) -> dict[str, float]:
@@ -161,14 +186,13 @@ async def bench_history(years: int, per_year: int, now: datetime) -> dict[str, f
             result["fetch_s"] = fetch_s + time.perf_counter() - start
             result["requests"] = result["activity_requests"] + len(state.log)
             result["bytes"] = result["activity_bytes"] + state.log.total_bytes()
-    activities = [*older, *cached]
     cpu = time.thread_time()
-    sums = hourly_sums(activities, zone, GROUPS, "i1")
+    rows = hourly_sums([*older, *cached], zone, GROUPS, "i1").rows
     means = daily_means(wellness, zone, "i1")
     result["rows_cpu_ms"] = (time.thread_time() - cpu) * 1000
-    result["rows"] = sum(map(len, sums.values())) + sum(map(len, means.values()))
+    result["rows"] = sum(map(len, rows.values())) + sum(map(len, means.values()))
     written, seconds, size, update_rows, update_s = await _write_to_recorder(
-        activities, wellness, zone, now
+        older, cached, wellness, zone, now
     )
     assert written == result["rows"]
     result["recorder_s"] = seconds

@@ -34,9 +34,13 @@ API_KEY = "test-api-key-7f3a9c"
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> Iterator[None]:
-    """Let Home Assistant load the integration from custom_components/."""
-    return
+def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
+    """Let Home Assistant load the integration from custom_components/.
+
+    Only where a test runs Home Assistant: tests of pure code start none.
+    """
+    if "hass" in request.fixturenames:
+        request.getfixturevalue("enable_custom_integrations")
 
 
 class StableSnapshotSerializer(HomeAssistantSnapshotSerializer):

@@ -5,7 +5,9 @@ from datetime import date, datetime, timedelta
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.intervals_icu.aggregate import (
+from custom_components.intervals_icu.api import Activity
+from custom_components.intervals_icu.const import DEFAULT_GROUPS
+from custom_components.intervals_icu.training.totals import (
     ALL,
     Period,
     aggregate,
@@ -16,8 +18,6 @@ from custom_components.intervals_icu.aggregate import (
     same_day_last_year,
     window_start,
 )
-from custom_components.intervals_icu.api import Activity
-from custom_components.intervals_icu.const import DEFAULT_GROUPS
 
 GROUPS = {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
 TYPES = ["Run", "VirtualRun", "TrailRun", "Ride", "GravelRide", "Swim", "Yoga", None]

@@ -14,24 +14,26 @@ from custom_components.intervals_icu.api import (
     PowerCurve,
     Reminder,
 )
-from custom_components.intervals_icu.bests import (
+from custom_components.intervals_icu.sync.curves_gear import CurvesAndGear
+from custom_components.intervals_icu.training.bests import (
     RUN_TARGETS,
     SWIM_TARGETS,
     Best,
-    NewRecord,
-    RecordBook,
     RecordKind,
-    detect_records,
     pace_bests,
     power_bests,
 )
-from custom_components.intervals_icu.bests_gear import BestsGearTracker
-from custom_components.intervals_icu.gear import (
+from custom_components.intervals_icu.training.gear import (
     in_use,
     is_snoozed,
     limits_reached,
     reminder_attributes,
     service_due,
+)
+from custom_components.intervals_icu.training.records import (
+    NewRecord,
+    RecordBook,
+    detect_records,
 )
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -374,23 +376,9 @@ class FakeClient:
         return PaceCurve()
 
 
-class MemoryBook:
-    def __init__(self) -> None:
-        self.book: RecordBook | None = None
-
-    async def async_load(self) -> RecordBook | None:
-        return self.book
-
-    async def async_save(self, book: RecordBook) -> None:
-        self.book = book
-
-    def async_schedule_save(self, book: RecordBook) -> None:
-        self.book = book
-
-
 async def test_tracker_dates_from_the_curve_when_the_cache_lacks_them() -> None:
     client = FakeClient()
-    tracker = BestsGearTracker(client, "i1", MemoryBook())  # type: ignore[arg-type]
+    tracker = CurvesAndGear(client, "i1")  # type: ignore[arg-type]
     tracker.apply_gear(Gear(id="b1"))  # nothing fetched yet: nothing to change
     assert tracker.data is None
     data = await tracker.async_update(
@@ -407,7 +395,7 @@ async def test_tracker_dates_from_the_curve_when_the_cache_lacks_them() -> None:
 
 async def test_tracker_lets_a_refused_key_through() -> None:
     client = FakeClient()
-    tracker = BestsGearTracker(client, "i1", MemoryBook())  # type: ignore[arg-type]
+    tracker = CurvesAndGear(client, "i1")  # type: ignore[arg-type]
     client.fail = IntervalsAuthenticationError("refused")
     with pytest.raises(IntervalsAuthenticationError):
         await tracker.async_update(
@@ -445,13 +433,14 @@ def test_pending_records_survive_in_the_book() -> None:
 
 async def test_tracker_hands_out_records_once() -> None:
     client = FakeClient()
-    store = MemoryBook()
-    store.book = RecordBook(year=2026, seen={"ride_best_power_5s": 800.0})
-    tracker = BestsGearTracker(client, "i1", store)  # type: ignore[arg-type]
-    await tracker.async_load()
+    tracker = CurvesAndGear(client, "i1")  # type: ignore[arg-type]
+    tracker.book = RecordBook(year=2026, seen={"ride_best_power_5s": 800.0})
     await tracker.async_update(today=date(2026, 6, 15), due=(), dates=lambda _: None)
+    revision = tracker.book_revision
     [record] = tracker.take_unannounced()
     assert (record.previous, record.value, record.activity_id) == (800, 900, "a1")
-    assert store.book is not None
-    assert store.book.pending == ()
+    # Taken, the book changed: it is written again, with nothing pending.
+    assert tracker.book_revision > revision
+    assert tracker.book is not None
+    assert tracker.book.pending == ()
     assert tracker.take_unannounced() == ()

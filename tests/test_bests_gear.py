@@ -12,17 +12,17 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.intervals_icu.api import SportSettings
-from custom_components.intervals_icu.bests import (
-    POWER_TARGETS,
-    RUN_TARGETS,
-    SWIM_TARGETS,
-)
-from custom_components.intervals_icu.bests_gear import curve_sports
 from custom_components.intervals_icu.const import DOMAIN
 from custom_components.intervals_icu.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.intervals_icu.training import format_pace
+from custom_components.intervals_icu.sync.curves_gear import curve_sports
+from custom_components.intervals_icu.training.bests import (
+    POWER_TARGETS,
+    RUN_TARGETS,
+    SWIM_TARGETS,
+)
+from custom_components.intervals_icu.training.thresholds import format_pace
 from emulator.curves import curve_range, pace_curves, power_curves
 from emulator.faults import Fault
 from emulator.model import Athlete
@@ -32,6 +32,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.entity_platform import async_get_platforms
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 
 from .conftest import ATHLETE_ID, NOW
@@ -558,6 +559,9 @@ async def test_removing_the_entry_deletes_the_record_book(
     setup_integration: MockConfigEntry,
 ) -> None:
     key = f"{DOMAIN}.{setup_integration.entry_id}.records"
+    # Written a moment after the first fetch.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
+    await hass.async_block_till_done()
     assert hass_storage[key]["data"]["year"] == 2026
     assert await hass.config_entries.async_remove(setup_integration.entry_id)
     await hass.async_block_till_done()
@@ -773,7 +777,7 @@ def test_gear_links_to_the_athlete_as_this_release_can() -> None:
     """By device id from Home Assistant 2026.8 on, by identifiers before."""
     from awesomeversion import AwesomeVersion  # noqa: PLC0415
 
-    from custom_components.intervals_icu.entity import VIA_DEVICE_ID  # noqa: PLC0415
+    from custom_components.intervals_icu.compat import VIA_DEVICE_ID  # noqa: PLC0415
     from homeassistant.const import __version__  # noqa: PLC0415
 
     assert (AwesomeVersion(__version__) >= AwesomeVersion("2026.8.0")) == VIA_DEVICE_ID

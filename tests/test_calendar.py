@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.intervals_icu import calendar
 from custom_components.intervals_icu.api import Event
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
-from custom_components.intervals_icu.planned import (
+from custom_components.intervals_icu.training.plan import (
     description,
     event_span,
     is_all_day,
@@ -31,7 +31,6 @@ from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 
 from .conftest import ATHLETE_ID, NOW
 
@@ -536,13 +535,11 @@ def test_description_of_a_short_swim() -> None:
     event = Event(
         id="1", start_local=datetime(2026, 6, 16), moving_time=1500, distance=1500.0
     )
-    assert description(event, METRIC_SYSTEM) == "Duration: 25 min\nDistance: 1.5 km"
+    assert description(event) == "Duration: 25 min\nDistance: 1.5 km"
     # 1,500 m is 0.93 mi.
-    assert (
-        description(event, US_CUSTOMARY_SYSTEM) == "Duration: 25 min\nDistance: 0.9 mi"
-    )
+    assert description(event, miles=True) == "Duration: 25 min\nDistance: 0.9 mi"
     empty = Event(id="2", start_local=datetime(2026, 6, 16))
-    assert description(empty, METRIC_SYSTEM) is None
+    assert description(empty) is None
 
 
 async def test_next_workout(

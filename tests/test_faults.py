@@ -47,10 +47,10 @@ from custom_components.intervals_icu.api import (
     IntervalsRateLimitError,
     IntervalsResponseError,
     WellnessUpdate,
-    client as client_module,
+    transport as client_module,
 )
 from custom_components.intervals_icu.const import DEFAULT_GROUPS, DOMAIN
-from custom_components.intervals_icu.sync import RECENT_DAYS
+from custom_components.intervals_icu.sync.activities import RECENT_DAYS
 from emulator.faults import Fault
 from emulator.model import Athlete
 from emulator.server import EmulatorServer

@@ -12,16 +12,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 import math
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 import pytest
 
-from custom_components.intervals_icu.aggregate import (
-    aggregate,
-    count_stubs,
-    latest,
-    window_start,
-)
 from custom_components.intervals_icu.api import (
     ACTIVITY_FIELDS,
     Activity,
@@ -33,10 +28,18 @@ from custom_components.intervals_icu.api import (
     SportSettings,
     Wellness,
 )
-from custom_components.intervals_icu.api.client import decode_json
-from custom_components.intervals_icu.api.models import WELLNESS_FIELDS, parse_list
+from custom_components.intervals_icu.api.parse import parse_list
+from custom_components.intervals_icu.api.transport import decode_json
+from custom_components.intervals_icu.api.wellness import WELLNESS_FIELDS
 from custom_components.intervals_icu.const import DEFAULT_GROUPS
-from custom_components.intervals_icu.sync import CacheStore
+from custom_components.intervals_icu.sync.athlete_sync import AthleteSync
+from custom_components.intervals_icu.sync.storage import SyncStorage
+from custom_components.intervals_icu.training.totals import (
+    aggregate,
+    count_stubs,
+    latest,
+    window_start,
+)
 from emulator.faults import Fault
 from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant
@@ -301,14 +304,17 @@ async def _load_and_use(
     hass: HomeAssistant, hass_storage: dict[str, Any], data: Any
 ) -> None:
     """Whatever is on disk, the store returns a cache the integration can use."""
-    store = CacheStore(hass, "fuzz")
+    storage = SyncStorage(hass, "fuzz")
     hass_storage["intervals_icu.fuzz"] = {
         "version": 1,
         "minor_version": 1,
         "key": "intervals_icu.fuzz",
         "data": data,
     }
-    cache = await store.async_load("i123456")
+    client = IntervalsClient(async_get_clientsession(hass), API_KEY)
+    sync = AthleteSync(client, "i123456", lambda: ZoneInfo("UTC"))
+    await storage.async_load(sync)
+    cache = sync.cache
     assert cache.athlete_id == "i123456"
     today = NOW.date()
     activities = list(cache.activities.values())
@@ -323,7 +329,7 @@ async def _load_and_use(
     cache.needs_reconcile(today, window_start(today))
     cache.reconcile_windows(window_start(today), today)
     cache.merge_recent(datetime(2026, 6, 12), [])
-    assert cache.as_json()["athlete_id"] == "i123456"
+    assert cache.snapshot().as_json()["athlete_id"] == "i123456"
 
 
 GOOD_ROW = [

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from custom_components.intervals_icu.goals import goal_status, year_fraction
+from custom_components.intervals_icu.training.goals import goal_status, year_fraction
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,9 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.intervals_icu.api import IntervalsClient, IntervalsResponseError
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
-from custom_components.intervals_icu.sync import ActivityCache, _VersionedStore
+from custom_components.intervals_icu.sync.activities import ActivityCache
+from custom_components.intervals_icu.sync.cache_format import CacheSnapshot
+from custom_components.intervals_icu.sync.storage import _Store
 from emulator.faults import Fault
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
@@ -121,14 +123,16 @@ def test_lone_surrogates_are_cleaned_out_of_a_cache() -> None:
     columns += ["elapsed_time", "elevation_gain", "training_load"]
     columns += ["average_heartrate", "average_watts", "source", "is_stub"]
     row = ["i1", "2026-06-01T08:00:00", "Run", LONE, 1.0, *[None] * 6, None, False]
-    cache = ActivityCache.from_json(
-        {
-            "athlete_id": ATHLETE_ID,
-            "window_start": "2026-01-01",
-            "reconciled_on": "2026-06-15",
-            "columns": columns,
-            "activities": json.dumps([row]),
-        }
+    cache = ActivityCache.from_snapshot(
+        CacheSnapshot.from_json(
+            {
+                "athlete_id": ATHLETE_ID,
+                "window_start": "2026-01-01",
+                "reconciled_on": "2026-06-15",
+                "columns": columns,
+                "activities": json.dumps([row]),
+            }
+        )
     )
     assert cache.activities["i1"].name == "Morning run \ufffd"
 
@@ -285,7 +289,6 @@ async def test_removal_during_an_actions_refresh_leaves_nothing(
     config_entry: MockConfigEntry,
 ) -> None:
     await setup(hass, config_entry)
-    coordinator = config_entry.runtime_data
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"strava_stubs_{ENTRY_ID}")
     await tick(hass, frozen, 31)
     gate = asyncio.Event()
@@ -311,7 +314,6 @@ async def test_removal_during_an_actions_refresh_leaves_nothing(
 
     assert KEY not in hass_storage
     assert [i for (d, _), i in ir.async_get(hass).issues.items() if d == DOMAIN] == []
-    assert coordinator._unsub_midnight is None
     # Setup and the action's refresh asked; nothing after the removal did.
     assert emulator.state.log.count("/wellness.json$") == 2
 
@@ -330,12 +332,12 @@ async def test_reload_the_old_store_cannot_overwrite_the_new(
     new = config_entry.runtime_data
     assert new is not old
     # The old coordinator's cache changes: its store must not write it.
-    old.cache.activities.clear()
-    old.cache.revision += 1
-    old.store.async_schedule_save(old.cache)
+    old.sync.cache.activities.clear()
+    old.sync.cache.revision += 1
+    old.storage.async_schedule_save(old.sync)
     await tick(hass, frozen, 60)
-    saved = ActivityCache.from_json(hass_storage[KEY]["data"])
-    assert len(saved.activities) == len(new.cache.activities) > 0
+    saved = CacheSnapshot.from_json(hass_storage[KEY]["data"])
+    assert len(saved.activities) == len(new.sync.cache.activities) > 0
 
 
 # 4. New activities around a reload or restart ------------------------------------
@@ -444,11 +446,11 @@ def on_disk(hass: HomeAssistant, tmp_path: Path) -> Any:
     hass.config.config_dir = str(tmp_path)
     folder = tmp_path / ".storage"
     folder.mkdir()
-    with patch.multiple(_VersionedStore, **REAL_STORE):
+    with patch.multiple(_Store, **REAL_STORE):
         yield folder
 
 
-async def test_truncated_cache_file_is_one_warning_and_a_rebuild(
+async def test_truncated_cache_file_is_home_assistants_repair_and_a_rebuild(
     hass: HomeAssistant,
     on_disk: Path,
     frozen: FrozenDateTimeFactory,
@@ -463,12 +465,18 @@ async def test_truncated_cache_file_is_one_warning_and_a_rebuild(
     await setup(hass, config_entry)
 
     assert config_entry.state is ConfigEntryState.LOADED
-    loud = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert [r.getMessage() for r in loud if "cache" in r.getMessage()] == [
-        "The activity cache could not be read; rebuilding it"
+    # Writes are atomic: only the disk can cut a file off. Home Assistant's
+    # own handling of that says so (one error line, a copy, a repair issue).
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 2
+    assert errors[0].startswith("Could not parse JSON content")
+    assert "Unrecoverable error decoding storage intervals_icu." in errors[1]
+    assert [key for _, key in ir.async_get(hass).issues] == [
+        next(key for _, key in ir.async_get(hass).issues)
     ]
-    assert not [r for r in loud if r.levelno >= logging.ERROR]
-    assert list(ir.async_get(hass).issues) == []
+    assert next(iter(ir.async_get(hass).issues))[1].startswith(
+        f"storage_corruption_{KEY}_"
+    )
     assert float(state_of(hass, "sensor", "run_distance_ytd").state) > 0
     await tick(hass, frozen, 31)
     assert (on_disk / KEY).exists()

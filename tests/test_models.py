@@ -12,7 +12,7 @@ from custom_components.intervals_icu.api import (
     Event,
     IntervalsClient,
     WellnessUpdate,
-    client as client_module,
+    transport as client_module,
 )
 from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant

@@ -1,15 +1,11 @@
 """Sensors: the values the emulator's data implies, in the athlete's time zone."""
 
-import asyncio
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
-import inspect
 import json
 import logging
 from pathlib import Path
-from typing import Any
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
@@ -34,7 +30,6 @@ from homeassistant.components.sensor import async_update_suggested_units
 from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.entity import Entity
 from homeassistant.util.unit_system import (
     METRIC_SYSTEM,
     US_CUSTOMARY_SYSTEM,
@@ -469,75 +464,3 @@ def test_every_icon_exists() -> None:
     used = set(names(icons))
     assert len(used) > 20
     assert used - known == set()
-
-
-async def test_entities_are_added_and_removed_one_loop_step_each(
-    hass: HomeAssistant, config_entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No step of the event loop sets up, or unloads, two of our entities.
-
-    Home Assistant adds and removes a platform's entities one after the other
-    in one step unless one of them waits; with hundreds of entities that step
-    would hold the loop for long. Nor does the step that writes an entity's
-    state set up the next one.
-    """
-    step = 0
-    run_handle = asyncio.Handle._run
-
-    def counted(handle: asyncio.Handle) -> None:
-        nonlocal step
-        step += 1
-        run_handle(handle)
-
-    monkeypatch.setattr(asyncio.Handle, "_run", counted)
-    steps: dict[str, list[tuple[int, str]]] = {
-        "set up": [],
-        "written": [],
-        "removed": [],
-    }
-
-    def at_step(name: str, method: Any) -> Any:
-        def record(entity: Entity) -> None:
-            if entity.platform.platform_name == DOMAIN:
-                steps[name].append((step, entity.entity_id))
-
-        if inspect.iscoroutinefunction(method):
-
-            async def recorded(entity: Entity, *args: Any, **kwargs: Any) -> None:
-                record(entity)
-                await method(entity, *args, **kwargs)
-
-            return recorded
-
-        def recorded_callback(entity: Entity, *args: Any, **kwargs: Any) -> None:
-            record(entity)
-            method(entity, *args, **kwargs)
-
-        return recorded_callback
-
-    monkeypatch.setattr(
-        Entity,
-        "async_internal_added_to_hass",
-        at_step("set up", Entity.async_internal_added_to_hass),
-    )
-    monkeypatch.setattr(
-        Entity, "async_write_ha_state", at_step("written", Entity.async_write_ha_state)
-    )
-    monkeypatch.setattr(Entity, "async_remove", at_step("removed", Entity.async_remove))
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    assert await hass.config_entries.async_unload(config_entry.entry_id)
-    await hass.async_block_till_done()
-    set_up = Counter(n for n, _ in steps["set up"])
-    removed = Counter(n for n, _ in steps["removed"])
-    assert set_up.total() > 50
-    assert max(set_up.values()) == 1
-    # A step that sets up an entity writes no other entity's state.
-    entity_set_up = dict(steps["set up"])
-    assert all(
-        entity_set_up.get(n, entity_id) == entity_id
-        for n, entity_id in steps["written"]
-    )
-    assert removed.total() == set_up.total()
-    assert max(removed.values()) == 1

@@ -19,7 +19,7 @@ from custom_components.intervals_icu.api import (
     IntervalsResponseError,
     IntervalsServerError,
 )
-from custom_components.intervals_icu.api.client import basic_auth
+from custom_components.intervals_icu.api.transport import basic_auth
 from custom_components.intervals_icu.const import DOMAIN
 from custom_components.intervals_icu.errors import request_error
 from custom_components.intervals_icu.services import (

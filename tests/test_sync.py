@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 import itertools
 import json
 import threading
-from types import SimpleNamespace
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
@@ -15,30 +14,39 @@ from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 import pytest
 
-from custom_components.intervals_icu import sync
-from custom_components.intervals_icu.aggregate import (
-    aggregate,
-    latest,
-    reread_start,
-    window_start,
-)
 from custom_components.intervals_icu.api import (
     ACTIVITY_API_FIELDS,
     ACTIVITY_FIELDS,
     TOTALS_FIELDS,
     Activity,
-    pacing,
 )
 from custom_components.intervals_icu.const import DEFAULT_GROUPS
-from custom_components.intervals_icu.sync import (
+from custom_components.intervals_icu.sync import activities as sync
+from custom_components.intervals_icu.sync.activities import (
     PAGE_SIZE,
     PROBE_DAYS,
     RECENT_DAYS,
-    ROWS_PER_CHUNK,
     ActivityCache,
+)
+from custom_components.intervals_icu.sync.cache_format import (
+    ROWS_PER_CHUNK,
+    CacheSnapshot,
+)
+from custom_components.intervals_icu.training.totals import (
+    aggregate,
+    latest,
+    reread_start,
+    window_start,
 )
 
 GROUPS = {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
+
+
+def from_json(data: object) -> ActivityCache:
+    """The cache as a save wrote it and a load reads it back."""
+    return ActivityCache.from_snapshot(CacheSnapshot.from_json(data))
+
+
 ZONE = ZoneInfo("America/Los_Angeles")
 KINDS = ["Run", "TrailRun", "Ride", "VirtualRide", "Swim", "Walk"]
 
@@ -286,12 +294,12 @@ def test_round_trip_and_damage() -> None:
     cache.activities["s"] = Activity(
         id="s", start_local=datetime(2026, 1, 6), source="STRAVA", is_stub=True
     )
-    data = cache.as_json()
-    assert ActivityCache.from_json(data) == cache
+    data = cache.snapshot().as_json()
+    assert from_json(data) == cache
     [chunk] = data["activities"]
     rows = json.loads(chunk)
     # 1.1 and 1.2 kept every activity in one string.
-    assert ActivityCache.from_json({**data, "activities": chunk}) == cache
+    assert from_json({**data, "activities": chunk}) == cache
 
     def with_rows(value: object) -> dict:
         return {**data, "activities": [json.dumps(value)]}
@@ -311,7 +319,7 @@ def test_round_trip_and_damage() -> None:
         {**data, "window_start": "yesterday"},
     ):
         try:
-            ActivityCache.from_json(broken)
+            from_json(broken)
         except TypeError, ValueError, KeyError:
             continue
         raise AssertionError(f"accepted {broken!r}")
@@ -327,11 +335,11 @@ def test_many_activities_are_stored_in_chunks() -> None:
             type="Run",
             distance=float(number),
         )
-    data = cache.as_json()
+    data = cache.snapshot().as_json()
     sizes = [len(json.loads(chunk)) for chunk in data["activities"]]
     assert sizes == [ROWS_PER_CHUNK, ROWS_PER_CHUNK, 1]
-    assert ActivityCache.from_json(data) == cache
-    assert ActivityCache.from_json({**data, "activities": []}).activities == {}
+    assert from_json(data) == cache
+    assert from_json({**data, "activities": []}).activities == {}
 
 
 def test_last_activity_before_the_window_is_looked_up() -> None:
@@ -480,45 +488,3 @@ def test_whole_cache_passes_run_off_the_event_loop() -> None:
     }
     assert [name for name, thread in calls if thread == loop_thread] == []
     assert "new" in cache.activities
-
-
-def test_long_passes_pause_for_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Decoding and merging a big cache let go of the GIL every millisecond."""
-    clock = itertools.count(0.0, 0.0005)  # every look at the clock: 0.5 ms on
-    sleeps: list[float] = []
-    monkeypatch.setattr(
-        pacing,
-        "time",
-        SimpleNamespace(monotonic=lambda: next(clock), sleep=sleeps.append),
-    )
-    assert list(pacing.paced(range(1000))) == list(range(1000))
-    assert sleeps
-    assert set(sleeps) == {pacing.PAUSE}
-    cache = ActivityCache(
-        "i1",
-        activities={
-            f"a{n}": Activity(
-                id=f"a{n}",
-                start_local=datetime(2026, 1, 1) + timedelta(hours=n),
-                type="Run",
-            )
-            for n in range(2000)
-        },
-    )
-    sleeps.clear()
-    decoded = ActivityCache.from_json(json.loads(json.dumps(cache.as_json())))
-    assert decoded.activities == cache.activities
-    # Both the encoding and the decoding paused.
-    assert len(sleeps) >= 2
-    sleeps.clear()
-    merged, _ = sync._merged(cache.activities, [], lambda _: False)
-    assert merged == cache.activities
-    assert sleeps
-
-    async def in_the_loop() -> list[int]:
-        return list(pacing.paced(range(1000)))
-
-    # Never in the event loop's own thread: that sleep would stop the loop.
-    sleeps.clear()
-    assert run(in_the_loop()) == list(range(1000))
-    assert sleeps == []

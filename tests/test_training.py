@@ -11,7 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intervals_icu.const import DOMAIN
-from custom_components.intervals_icu.training import format_pace
+from custom_components.intervals_icu.training.thresholds import format_pace
 from emulator.model import Athlete
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er

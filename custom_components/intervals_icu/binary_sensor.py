@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 
 from .coordinator import IntervalsConfigEntry
 from .entity import IntervalsGearEntity, async_add_gear_entities
-from .gear import reminder_attributes, service_due
+from .training.gear import reminder_attributes, service_due
 
 # Reads only the coordinator's snapshot.
 PARALLEL_UPDATES = 0

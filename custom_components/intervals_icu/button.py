@@ -75,22 +75,17 @@ class IntervalsResetReminderButton(IntervalsGearEntity, ButtonEntity):
 
     @override
     async def async_press(self) -> None:
-        """Send the reset, then show the gear as the service returned it."""
+        """Send the reset; the gear shows at once as the service returned it."""
         reminder = self.reminder
         if reminder is None:
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="reminder_gone"
             )
-        coordinator = self.coordinator
-        with handle_request_errors(self.hass, coordinator.config_entry):
+        with handle_request_errors(self.hass, self.coordinator.config_entry):
             try:
-                gear = await coordinator.client.reset_reminder(
-                    coordinator.athlete_id, self.gear_id, reminder
-                )
+                await self.coordinator.async_reset_reminder(self.gear_id, reminder)
             except IntervalsNotFoundError as err:
                 # Deleted on the website since the last update.
                 raise HomeAssistantError(
                     translation_domain=DOMAIN, translation_key="reminder_gone"
                 ) from err
-        coordinator.bests_gear.apply_gear(gear)
-        await coordinator.async_request_refresh()

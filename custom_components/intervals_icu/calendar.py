@@ -14,13 +14,13 @@ from homeassistant.components.calendar import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_system import UnitSystem
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
 
 from .api import Event
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 from .entity import IntervalsEntity
 from .errors import handle_request_errors
-from .planned import description, event_span, summary
+from .training.plan import Span, description, event_span, summary
 
 # The state reads the coordinator's snapshot; ranges are fetched on demand.
 PARALLEL_UPDATES = 0
@@ -49,9 +49,24 @@ def calendar_event(event: Event, zone: ZoneInfo, units: UnitSystem) -> CalendarE
         start=span.start,
         end=span.end,
         summary=summary(event),
-        description=description(event, units),
+        description=description(event, miles=units is US_CUSTOMARY_SYSTEM),
         uid=event.id,
     )
+
+
+def instants(span: Span) -> tuple[datetime, datetime]:
+    """Start and end as aware instants; whole days as Home Assistant reads them.
+
+    Home Assistant shows a date on that date of its own zone, so that is the
+    interval a date covers when asked what overlaps a time range.
+    """
+    return _instant(span.start), _instant(span.end)
+
+
+def _instant(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return dt_util.start_of_local_day(value)
 
 
 class IntervalsCalendar(IntervalsEntity, CalendarEntity):
@@ -74,7 +89,7 @@ class IntervalsCalendar(IntervalsEntity, CalendarEntity):
         now = dt_util.utcnow()
         for event in data.events:
             span = event_span(event, data.zone)
-            if span.instants()[1] > now:
+            if instants(span)[1] > now:
                 return calendar_event(event, data.zone, self.hass.config.units)
         return None
 
@@ -95,7 +110,7 @@ class IntervalsCalendar(IntervalsEntity, CalendarEntity):
         found: list[CalendarEvent] = []
         for event in await self._events(oldest, newest):
             span = event_span(event, zone)
-            first, last = span.instants()
+            first, last = instants(span)
             if first < end_date and last > start_date:
                 found.append(calendar_event(event, zone, hass.config.units))
         return found

@@ -107,6 +107,3 @@ ACTIVITY_TYPES: Final[tuple[str, ...]] = (
     "Yoga",
     "Other",
 )
-
-# The calendar category of planned workouts.
-WORKOUT: Final = "WORKOUT"

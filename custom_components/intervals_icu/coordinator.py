@@ -2,54 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import partial
-from types import MappingProxyType
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 from typing import override
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from . import issues
-from .aggregate import (
-    LastYear,
-    Period,
-    Totals,
-    aggregate,
-    count_stubs,
-    last_year,
-    latest,
-    period_starts,
-    reread_start,
-    window_start,
-)
 from .api import (
     Activity,
-    Athlete,
-    Event,
     IntervalsAccessDeniedError,
     IntervalsAuthenticationError,
     IntervalsClient,
     IntervalsError,
     IntervalsRateLimitError,
-    Wellness,
-)
-from .bests_gear import (
-    ALL_PARTS,
-    GEAR,
-    BestsGearData,
-    BestsGearTracker,
-    RecordStore,
-    curve_sports,
+    Reminder,
 )
 from .const import (
     CONF_ATHLETE_ID,
@@ -59,23 +32,17 @@ from .const import (
     DOMAIN,
     LOGGER,
     UPDATE_INTERVAL,
-    WORKOUT,
 )
+from .data import IntervalsData, build_snapshot
 from .errors import error_key
-from .goals import GoalStatus, goal_status
-from .history_import import HistoryImport, statistics_available
-from .sync import ActivityCache, CacheStore
+from .statistics.history import HistoryStatistics, ImportResult
+from .statistics.plan import HistoryInput
+from .sync.athlete_sync import AthleteSync, Fetched
+from .sync.curves_gear import GEAR
+from .sync.storage import SyncStorage
+from .training.records import NewRecord
+from .training.totals import SportGroups
 
-# Wellness days kept: today and the six days before it. The first update of
-# the athlete's day reads them all; the others only NEAR_WELLNESS_DAYS.
-WELLNESS_DAYS = 7
-NEAR_WELLNESS_DAYS = 2
-# Calendar days ahead kept, for the calendar's state and the next workout. The
-# first update of the day reads them all; the others today and tomorrow, and
-# on to the next planned item and workout: what the entities show stays
-# fresh by the hour, the days behind them by the day.
-EVENT_DAYS = 14
-NEAR_EVENT_DAYS = 2
 # The update at the athlete's midnight waits a little for the service's day to turn.
 MIDNIGHT_DELAY = timedelta(seconds=30)
 # A Retry-After of 0 would retry at once, again and again; one of a week
@@ -83,64 +50,7 @@ MIDNIGHT_DELAY = timedelta(seconds=30)
 RETRY_AFTER_MIN = 30.0
 RETRY_AFTER_MAX = 24 * 3600.0
 
-
 type IntervalsConfigEntry = ConfigEntry[IntervalsCoordinator]
-
-
-@dataclass(frozen=True, kw_only=True)
-class IntervalsData:
-    """Everything the entities show, computed once per update."""
-
-    athlete: Athlete
-    zone: ZoneInfo
-    today: date
-    """The athlete's today, in the athlete's time zone."""
-    starts: Mapping[Period, date]
-    totals: Mapping[str, Mapping[Period, Totals]]
-    wellness: tuple[Wellness, ...]
-    """Newest first, the athlete's last WELLNESS_DAYS days."""
-    last_activity: Activity | None
-    activities_ytd: int
-    """Activities this year, Strava stubs included."""
-    strava_stubs_ytd: int
-    now_local: datetime
-    """The athlete's wall time when the update ran."""
-    events: tuple[Event, ...] = field(default=())
-    """Calendar events from today to EVENT_DAYS ahead, by start."""
-    groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """The sport groups switched on, with their activity types."""
-    base_url: str = DEFAULT_URL
-    bests_gear: BestsGearData | None = None
-    """Bests of the year and gear; None until they could first be fetched."""
-    """The server's address without a trailing slash (`server_url`)."""
-    last_year: Mapping[str, LastYear] = field(default_factory=dict)
-    """Per group (and `all`): last year to this calendar day, and all of it."""
-    goals: Mapping[str, float] = field(default_factory=dict)
-    """This year's distance goal per group in metres (a live view: the
-    numbers change it between updates); a missing or 0 goal is no goal."""
-
-    def goal(self, group: str) -> GoalStatus:
-        """Progress, gap and projection of the group's distance this year."""
-        distance = self.totals[group][Period.YEAR].distance
-        return goal_status(distance, self.goals.get(group), self.now_local)
-
-    def activity_url(self, activity_id: str) -> str:
-        """The activity's page on Intervals.icu (or the configured server)."""
-        return f"{self.base_url}/activities/{activity_id}"
-
-    def period_start(self, period: Period) -> datetime:
-        """The instant the period began, in the athlete's zone."""
-        day = self.starts[period]
-        return datetime(day.year, day.month, day.day, tzinfo=self.zone)
-
-    def latest_wellness(
-        self, read: Callable[[Wellness], float | None]
-    ) -> tuple[float, date] | None:
-        """The most recent non-null value read from a wellness day, and its day."""
-        for record in self.wellness:
-            if (value := read(record)) is not None:
-                return value, record.day
-        return None
 
 
 def server_url(entry: ConfigEntry) -> str:
@@ -149,81 +59,28 @@ def server_url(entry: ConfigEntry) -> str:
     return url.rstrip("/")
 
 
-def configured_groups(entry: ConfigEntry) -> dict[str, frozenset[str]]:
+def configured_groups(entry: ConfigEntry) -> SportGroups:
     """The sport groups switched on, with the activity types each counts."""
     groups = entry.options.get(CONF_GROUPS)
     if not isinstance(groups, dict):
-        return {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
-    return {
-        name: frozenset(types)
-        for name, types in groups.items()
-        if name in DEFAULT_GROUPS
-    }
+        return SportGroups(DEFAULT_GROUPS)
+    return SportGroups(
+        {name: types for name, types in groups.items() if name in DEFAULT_GROUPS}
+    )
 
 
-class WellnessAndPlan:
-    """The week's wellness and the calendar's next days, as last read.
-
-    The first update of the athlete's day reads all their days; the others
-    only the days whose changes the entities show at once.
-    """
-
-    def __init__(self, client: IntervalsClient, athlete_id: str) -> None:
-        """Nothing read yet."""
-        self._client = client
-        self._athlete_id = athlete_id
-        self._wellness: dict[date, Wellness] = {}
-        self._events: list[Event] = []
-        self._read_all_on: date | None = None
-
-    async def async_read(self, today: date) -> tuple[list[Wellness], list[Event]]:
-        """Read what is due; return the week's wellness and the next EVENT_DAYS."""
-        read_all = self._read_all_on != today
-        wellness = await self._read_wellness(today, read_all=read_all)
-        events = await self._read_events(today, read_all=read_all)
-        self._read_all_on = today
-        return wellness, events
-
-    async def _read_wellness(self, today: date, *, read_all: bool) -> list[Wellness]:
-        """The week's wellness: all of it, or its last days merged into the rest."""
-        first = today - timedelta(days=WELLNESS_DAYS - 1)
-        near = first if read_all else today - timedelta(days=NEAR_WELLNESS_DAYS - 1)
-        fetched = await self._client.get_wellness(self._athlete_id, near, today)
-        kept = {day: w for day, w in self._wellness.items() if first <= day < near}
-        self._wellness = kept | {w.day: w for w in fetched if w.day >= first}
-        return list(self._wellness.values())
-
-    async def _read_events(self, today: date, *, read_all: bool) -> list[Event]:
-        """The next EVENT_DAYS of the calendar: all, or the near days merged in."""
-        last = today + timedelta(days=EVENT_DAYS)
-        near = today + timedelta(days=NEAR_EVENT_DAYS - 1)
-        if read_all:
-            near = last
-        else:
-            # What the entities show is re-read: the next item and workout.
-            upcoming = [e for e in self._events if e.start_local.date() >= today]
-            for wanted in (upcoming, [e for e in upcoming if e.category == WORKOUT]):
-                if wanted:
-                    day = min(e.start_local.date() for e in wanted)
-                    near = max(near, min(day, last))
-        fetched = await self._client.get_events(self._athlete_id, today, near)
-        ids = {e.id for e in fetched}
-        self._events = [
-            e for e in self._events if e.start_local.date() > near and e.id not in ids
-        ] + fetched
-        return self._events
+def _home_zone() -> ZoneInfo:
+    zone = dt_util.get_default_time_zone()
+    return zone if isinstance(zone, ZoneInfo) else ZoneInfo("UTC")
 
 
 class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
-    """Fetches what changed, keeps the cache, and builds the snapshot."""
+    """Runs the updates, maps their errors, and publishes each snapshot."""
 
     config_entry: IntervalsConfigEntry
 
     def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: IntervalsConfigEntry,
-        client: IntervalsClient,
+        self, hass: HomeAssistant, entry: IntervalsConfigEntry, client: IntervalsClient
     ) -> None:
         """Set up for one athlete."""
         super().__init__(
@@ -238,59 +95,26 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self.base_url = server_url(entry)
         self.athlete_id: str = entry.data[CONF_ATHLETE_ID]
         self.groups = configured_groups(entry)
-        self.store = CacheStore(hass, entry.entry_id)
-        self.cache = ActivityCache(self.athlete_id)
-        self._athlete: Athlete | None = None
-        self.plan = WellnessAndPlan(client, self.athlete_id)
-        self._zone_warned = False
-        self._dropped_logged: set[str] = set()
-        self._unsub_midnight: CALLBACK_TYPE | None = None
-        self._closed = False
-        self.record_store = RecordStore(hass, entry.entry_id)
-        self.bests_gear = BestsGearTracker(client, self.athlete_id, self.record_store)
         self.goals: dict[str, float] = {}
         """This year's distance goal per group in metres, set by the numbers."""
-        self.history = HistoryImport(hass, entry.entry_id, client, self.athlete_id)
-        self._import_task: asyncio.Task[None] | None = None
-        self._import_allowed = False
+        self.athlete_device_id: str | None = None
+        """The athlete's device, once setup registered it; gear hangs under it."""
+        self.sync = AthleteSync(client, self.athlete_id, _home_zone)
+        self.storage = SyncStorage(hass, entry.entry_id)
+        self.statistics = HistoryStatistics(hass, entry, client, self.athlete_id)
+        self._fetched: Fetched | None = None
+        self._closed = False
 
     @override
     async def _async_setup(self) -> None:
-        """Load the cache and the import's record: a restart downloads neither."""
-        self.cache = await self.store.async_load(self.athlete_id)
-        await self.bests_gear.async_load()
-        await self.history.async_load()
-
-    @override
-    async def async_request_refresh(self) -> None:
-        """Refresh soon, in a task of the entry: unloading it cancels the refresh.
-
-        An action's refresh would otherwise run on in the action's task after
-        the entry is removed, and write its cache and repair issues back.
-        """
-        task = self.config_entry.async_create_background_task(
-            self.hass, super().async_request_refresh(), f"{DOMAIN} requested refresh"
-        )
-        await asyncio.wait([task])
-
-    async def async_close(self) -> None:
-        """The entry unloads: write the cache now, and nothing more, ever."""
-        self._closed = True
-        self._cancel_midnight()
-        await self.store.async_close(self.cache)
-        await self.record_store.async_close()
-
-    def take_unannounced(self) -> tuple[Activity, ...]:
-        """The new activities not announced yet; from now on, they are."""
-        found = self.cache.take_unannounced()
-        if found:
-            self.store.async_schedule_save(self.cache)
-        return found
+        """Load what was kept: a restart downloads neither the year nor the history."""
+        await self.storage.async_load(self.sync)
+        await self.statistics.async_load()
 
     @override
     async def _async_update_data(self) -> IntervalsData:
         try:
-            data = await self._update()
+            fetched = await self.sync.async_update(dt_util.utcnow())
         except IntervalsAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -302,306 +126,99 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 retry_after=_retry_delay(err.retry_after),
             ) from err
         except IntervalsError as err:
-            if isinstance(err, IntervalsAccessDeniedError):
+            if isinstance(err, IntervalsAccessDeniedError) and not self._closed:
                 # The key works (the client checked) but this athlete is gone.
                 issues.async_access_withdrawn(self.hass, self.config_entry)
             raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key=error_key(err),
+                translation_domain=DOMAIN, translation_key=error_key(err)
             ) from err
-        if self._closed:
-            # Unloaded meanwhile: no issue, timer or write may outlive the entry.
-            return data
-        self._log_dropped()
-        issues.async_update_succeeded(
-            self.hass,
-            self.config_entry,
-            stubs=data.strava_stubs_ytd,
-            activities=data.activities_ytd,
-        )
-        self._schedule_midnight(data)
-        return data
-
-    def _schedule_midnight(self, data: IntervalsData) -> None:
-        """Update right after the athlete's midnight, when periods begin anew.
-
-        Without it, on 1 January (or a Monday, or the 1st) the totals would
-        show the old period until the next hourly update.
-        """
-        self._cancel_midnight()
-        tomorrow = data.today + timedelta(days=1)
-        midnight = datetime.combine(tomorrow, time.min, tzinfo=data.zone)
-        self._unsub_midnight = async_track_point_in_utc_time(
-            self.hass,
-            self._async_midnight,
-            dt_util.as_utc(midnight) + MIDNIGHT_DELAY,
-        )
-
-    @callback
-    def _async_midnight(self, _now: datetime) -> None:
-        self._unsub_midnight = None
-        self.config_entry.async_create_background_task(
-            self.hass, self.async_request_refresh(), f"{DOMAIN} midnight refresh"
-        )
-
-    def _cancel_midnight(self) -> None:
-        if self._unsub_midnight is not None:
-            self._unsub_midnight()
-            self._unsub_midnight = None
-
-    @override
-    async def async_shutdown(self) -> None:
-        """Also forget the midnight update."""
-        self._closed = True
-        self._cancel_midnight()
-        await super().async_shutdown()
-
-    def _log_dropped(self) -> None:
-        """Say once per field that the service sent values beyond human effort."""
-        fields = sorted(set(self.client.stats.dropped) - self._dropped_logged)
-        if fields:
-            self._dropped_logged.update(fields)
-            LOGGER.warning(
-                "Intervals.icu sent values no activity can have (%s); "
-                "they are left out as unknown (diagnostics count them)",
-                ", ".join(fields),
-            )
-
-    def _zone(self, athlete: Athlete) -> ZoneInfo:
-        try:
-            if athlete.timezone:
-                return ZoneInfo(athlete.timezone)
-        # A name too long for a file name raises OSError.
-        except ZoneInfoNotFoundError, ValueError, OSError:
-            pass
-        if not self._zone_warned:
-            self._zone_warned = True
-            LOGGER.warning(
-                "The athlete has no usable time zone; using Home Assistant's"
-            )
-        zone = dt_util.get_default_time_zone()
-        return zone if isinstance(zone, ZoneInfo) else ZoneInfo("UTC")
-
-    async def _update(self) -> IntervalsData:
-        fetched_athlete = self._athlete is None
-        if self._athlete is None:
-            self._athlete = await self.client.get_athlete(self.athlete_id)
-        zone = self._zone(self._athlete)
-        now = dt_util.utcnow().astimezone(zone).replace(tzinfo=None)
-        today = now.date()
-        start = window_start(today)
-        reconcile = self.cache.needs_reconcile(today, start)
-        if reconcile and not fetched_athlete:
-            # Thresholds and the time zone change rarely: once a day is enough.
-            self._athlete = await self.client.get_athlete(self.athlete_id)
-
-        async def fetch(
-            oldest: datetime,
-            newest: datetime,
-            fields: Sequence[str],
-            limit: int | None = None,
-        ) -> list[Activity]:
-            return await self.client.get_activities(
-                self.athlete_id, oldest, newest, fields=fields, limit=limit
-            )
-
-        wellness, events = await self.plan.async_read(today)
-        before = tuple(self.cache.activities.values())
-        # The cache changes last: if anything before failed, the activities
-        # that appeared are still new on the next try, and their events fire.
-        new = await self.cache.async_sync(fetch, today, start, reread_start(today))
-        self.store.async_schedule_save(self.cache)
-        # After the activities, so that a new one is in the curves; a failure
-        # here keeps the last bests and gear and loses none of that news.
-        if reconcile:
-            due: set[str] = {*ALL_PARTS}
-        elif new:
-            # Gear counts every activity; a curve only its sport's.
-            types = (a.type for a in new)
-            due = {GEAR, *curve_sports(types, self._athlete.sport_settings)}
-        else:
-            due = set()
-        bests_gear = await self.bests_gear.async_update(
-            today=today, due=due, dates=self._activity_day
-        )
-        # Totals of tens of thousands of activities: in a worker thread, over
-        # a copy taken here, so that the event loop never waits for them.
         data = await self.hass.async_add_executor_job(
-            partial(
-                self._snapshot,
-                athlete=self._athlete,
-                zone=zone,
-                now=now,
-                wellness=wellness,
-                events=events,
-                activities=tuple(self.cache.activities.values()),
-                bests_gear=bests_gear,
-            )
+            build_snapshot, fetched, self.groups, self.goals, self.base_url
         )
-        await self._async_statistics(data, before, wellness)
+        if not self._closed:
+            # Unloaded meanwhile: no file, issue or timer may outlive the entry.
+            self._fetched = fetched
+            self.storage.async_schedule_save(self.sync)
+            issues.async_update_succeeded(
+                self.hass,
+                self.config_entry,
+                stubs=data.strava_stubs_ytd,
+                activities=data.activities_ytd,
+            )
+            self.update_interval = _next_update(data)
+            self.statistics.async_update(self._history_input(fetched))
         return data
 
-    async def _async_statistics(
-        self,
-        data: IntervalsData,
-        before: tuple[Activity, ...],
-        wellness: list[Wellness],
-    ) -> None:
-        """Keep the long-term statistics in line; never fails the update.
-
-        The first time (and after the sport groups changed) the whole history
-        is imported in the background; after that, what this update changed
-        in the cache is written, with no request of its own.
-        """
-        if not statistics_available(self.hass):
-            return
-        if self.history.needs_import(self.groups):
-            self._async_start_import(data)
-            return
-        # In the background: waiting for the recorder's commit must not hold
-        # the entities back. The import's lock keeps the writes in order.
-        self.config_entry.async_create_background_task(
-            self.hass,
-            self._async_write_statistics(
-                data,
-                before,
-                tuple(self.cache.activities.values()),
-                [w for w in wellness if w.day <= data.today],
-            ),
-            f"{DOMAIN} statistics",
+    def _history_input(self, fetched: Fetched) -> HistoryInput:
+        return HistoryInput(
+            athlete_name=fetched.athlete.name or self.config_entry.title,
+            zone=fetched.zone,
+            groups=self.groups,
+            window_start=fetched.window_start,
+            before=fetched.before,
+            after=fetched.activities,
+            wellness=fetched.wellness,
+            today=fetched.today,
         )
 
-    async def _async_write_statistics(
-        self,
-        data: IntervalsData,
-        before: tuple[Activity, ...],
-        after: tuple[Activity, ...],
-        wellness: list[Wellness],
-    ) -> None:
-        try:
-            await self.history.async_update(
-                athlete_name=self._athlete_name(data.athlete),
-                zone=data.zone,
-                groups=self.groups,
-                cache_start=self.cache.window_start or window_start(data.today),
-                old=before,
-                new=after,
-                wellness=wellness,
-            )
-        except HomeAssistantError as err:
-            LOGGER.warning("The statistics could not be updated: %s", err)
+    async def async_close(self) -> None:
+        """The entry unloads: write what changed now, and nothing more, ever."""
+        self._closed = True
+        await self.storage.async_close(self.sync)
+        await self.statistics.async_close()
+
+    def take_new_activities(self) -> tuple[Activity, ...]:
+        """The new activities not announced yet; from now on, they are."""
+        return self._taken(self.sync.take_new_activities())
+
+    def take_new_records(self) -> tuple[NewRecord, ...]:
+        """The new records not announced yet; from now on, they are."""
+        return self._taken(self.sync.take_new_records())
+
+    def _taken[T](self, items: tuple[T, ...]) -> tuple[T, ...]:
+        if items and not self._closed:
+            self.storage.async_schedule_save(self.sync)
+        return items
 
     @callback
-    def async_allow_import(self, _hass: HomeAssistant) -> None:
-        """The entities are set up and Home Assistant has started: import now.
+    def async_set_goal(self, group: str, metres: float) -> None:
+        """Set a group's distance goal; the goal sensors show it at once."""
+        self.goals[group] = metres
+        if self.data is not None:
+            self.async_set_updated_data(replace(self.data, goals=dict(self.goals)))
 
-        The first import hands the recorder years of rows, which keep its
-        thread busy for a while; begun during setup, that work would compete
-        with Home Assistant's start and with adding the entities.
-        """
-        self._import_allowed = True
-        if (
-            self.data is not None
-            and statistics_available(self.hass)
-            and self.history.needs_import(self.groups)
-        ):
-            self._async_start_import(self.data)
-
-    @callback
-    def _async_start_import(self, data: IntervalsData) -> None:
-        """Start the import, once allowed, unless it is running."""
-        if not self._import_allowed or self._closed:
-            return
-        if self._import_task is None or self._import_task.done():
-            self._import_task = self.config_entry.async_create_background_task(
-                self.hass, self._async_import(data), f"{DOMAIN} history import"
-            )
-
-    async def _async_import(self, data: IntervalsData) -> None:
-        """The one-off import; a failure waits for the next update to retry."""
+    async def async_reset_reminder(self, gear_id: str, reminder: Reminder) -> None:
+        """Mark a reminder's service done; the gear shows at once as returned."""
         try:
-            await self.async_import_history(data)
-        except (IntervalsError, HomeAssistantError) as err:
-            LOGGER.warning(
-                "The training history could not be imported (%s); "
-                "trying again at the next update",
-                type(err).__name__,
-            )
+            gear = await self.client.reset_reminder(self.athlete_id, gear_id, reminder)
+        except IntervalsError:
+            # It may have been applied all the same: read the gear again.
+            self.sync.curves_gear.mark_stale([GEAR])
+            raise
+        bests_gear = self.sync.curves_gear.apply_gear(gear)
+        self.async_set_updated_data(replace(self.data, bests_gear=bests_gear))
 
-    async def async_reimport_history(self) -> None:
-        """Read every cached day again, fetch the older history, rewrite everything.
-
-        For edits to old activities: the daily re-read covers this year only,
-        and the history is otherwise fetched once.
-        """
-        self.cache.reread_all = True
+    async def async_reimport_history(self) -> ImportResult:
+        """Read every cached day again, fetch the older history, rewrite everything."""
+        self.sync.cache.reread_all = True
         await self.async_refresh()
         if not self.last_update_success and self.last_exception is not None:
             # The client's own error: the action reports it as a request's.
             cause = self.last_exception.__cause__
             raise cause if isinstance(cause, IntervalsError) else self.last_exception
-        await self.async_import_history()
+        assert self._fetched is not None
+        return await self.statistics.async_import(self._history_input(self._fetched))
 
-    async def async_import_history(self, data: IntervalsData | None = None) -> None:
-        """Fetch the history before the cache and rewrite every statistic."""
-        data = data or self.data
-        await self.history.async_import(
-            athlete_name=self._athlete_name(data.athlete),
-            zone=data.zone,
-            groups=self.groups,
-            cache_start=self.cache.window_start or window_start(data.today),
-            cached=self.cache.activities.values(),
-            today=data.today,
-        )
 
-    def _athlete_name(self, athlete: Athlete) -> str:
-        return athlete.name or self.config_entry.title
+def _next_update(data: IntervalsData) -> timedelta:
+    """An hour from now, or just after the athlete's midnight if that is sooner.
 
-    def _activity_day(self, activity_id: str) -> date | None:
-        activity = self.cache.activities.get(activity_id)
-        return None if activity is None else activity.start_local.date()
-
-    def _snapshot(
-        self,
-        *,
-        athlete: Athlete,
-        zone: ZoneInfo,
-        now: datetime,
-        wellness: list[Wellness],
-        events: list[Event],
-        activities: Sequence[Activity],
-        bests_gear: BestsGearData | None,
-    ) -> IntervalsData:
-        today = now.date()
-        starts = period_starts(today)
-        year_start = datetime.combine(starts[Period.YEAR], datetime.min.time())
-        end = datetime.combine(today, datetime.max.time())
-        return IntervalsData(
-            athlete=athlete,
-            zone=zone,
-            today=today,
-            starts=starts,
-            totals=aggregate(activities, self.groups, today),
-            wellness=tuple(
-                sorted(
-                    (w for w in wellness if w.day <= today),
-                    key=lambda w: w.day,
-                    reverse=True,
-                )
-            ),
-            last_activity=latest(a for a in activities if a.start_local <= end),
-            activities_ytd=sum(
-                1 for a in activities if year_start <= a.start_local <= end
-            ),
-            strava_stubs_ytd=count_stubs(activities, starts[Period.YEAR]),
-            now_local=now,
-            groups=self.groups,
-            base_url=self.base_url,
-            events=tuple(sorted(events, key=lambda e: (e.start_local, e.id))),
-            bests_gear=bests_gear,
-            last_year=last_year(activities, self.groups, today),
-            goals=MappingProxyType(self.goals),
-        )
+    Periods begin anew at midnight: on 1 January (or a Monday, or the 1st)
+    the totals turn over then, not up to an hour later.
+    """
+    tomorrow = datetime.combine(data.today + timedelta(days=1), time.min)
+    midnight = dt_util.as_utc(tomorrow.replace(tzinfo=data.zone)) + MIDNIGHT_DELAY
+    return min(UPDATE_INTERVAL, midnight - dt_util.utcnow())
 
 
 def _retry_delay(retry_after: float | None) -> float | None:

@@ -10,9 +10,9 @@ from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
-from .bests_gear import BestsGearData
 from .const import CONF_ATHLETE_ID, DOMAIN
 from .coordinator import IntervalsConfigEntry
+from .sync.curves_gear import BestsGearData
 
 # The title is the athlete's name; the rest never reaches the entry today,
 # but is redacted should it ever do so.
@@ -38,9 +38,9 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return the entry, the cache's shape, request counts and the last outcome."""
     coordinator = entry.runtime_data
-    cache = coordinator.cache
+    cache = coordinator.sync.cache
     starts = sorted(a.start_local for a in cache.activities.values())
-    path = Path(coordinator.store.path)
+    path = Path(coordinator.storage.cache.path)
     size = await hass.async_add_executor_job(
         lambda: path.stat().st_size if path.exists() else None
     )

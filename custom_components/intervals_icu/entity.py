@@ -1,87 +1,38 @@
-"""The base entity: one service device per athlete."""
+"""The base entities: of the athlete, and of a piece of gear."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from typing import override
 
 from homeassistant.core import callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Gear
-from .bests_gear import gear_device_id
 from .const import DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
+from .devices import athlete_device_info, gear_device_info
 
 
-class LoopFriendlyEntity(Entity):
-    """An entity that lets the event loop run while added and removed.
-
-    Home Assistant adds (and removes) a platform's entities one after the
-    other within one step of the event loop, as long as none of them waits.
-    A few hundred entities (totals per group and period, bests, gear) then
-    hold the loop for a noticeable time; yielding spreads the work. Added,
-    an entity yields twice: once its registry entry is made (in the step that
-    wrote the state of the entity before) and once it is set up.
-    """
-
-    @override
-    async def add_to_platform_finish(self) -> None:
-        # Not `async_internal_added_to_hass`: event entities make that final.
-        await asyncio.sleep(0)
-        await super().add_to_platform_finish()
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        await asyncio.sleep(0)
-
-    @override
-    async def async_will_remove_from_hass(self) -> None:
-        await super().async_will_remove_from_hass()
-        await asyncio.sleep(0)
-
-
-class IntervalsEntity(LoopFriendlyEntity, CoordinatorEntity[IntervalsCoordinator]):
-    """An entity of one athlete's Intervals.icu data."""
+class IntervalsEntity(CoordinatorEntity[IntervalsCoordinator]):
+    """An entity of one athlete's Intervals.icu data, on the athlete's device."""
 
     _attr_has_entity_name = True
 
     def __init__(
         self, coordinator: IntervalsCoordinator, description: EntityDescription
     ) -> None:
-        """Name it by its description; group it under the athlete's device."""
+        """Name it by its description; its unique id is the athlete's and its key."""
         super().__init__(coordinator)
         self.entity_description = description
-        athlete_id = coordinator.athlete_id
-        self._attr_unique_id = f"{athlete_id}_{description.key}"
-        self._attr_device_info = athlete_device_info(coordinator)
+        self._attr_unique_id = f"{coordinator.athlete_id}_{description.key}"
+        self._attr_device_info = athlete_device_info(coordinator.config_entry)
 
 
-# Home Assistant 2026.8 links a device to its parent by the parent's device id
-# (`via_device` by identifiers is deprecated there); older releases only by
-# identifiers.
-VIA_DEVICE_ID = "via_device_id" in DeviceInfo.__annotations__
-
-
-def athlete_device_info(coordinator: IntervalsCoordinator) -> DeviceInfo:
-    """The athlete's service device, which the gear devices hang under."""
-    return DeviceInfo(
-        identifiers={(DOMAIN, coordinator.athlete_id)},
-        name=coordinator.config_entry.title,
-        manufacturer="Intervals.icu",
-        model="Athlete",
-        entry_type=DeviceEntryType.SERVICE,
-        configuration_url=coordinator.base_url,
-    )
-
-
-class IntervalsGearEntity(LoopFriendlyEntity, CoordinatorEntity[IntervalsCoordinator]):
+class IntervalsGearEntity(CoordinatorEntity[IntervalsCoordinator]):
     """An entity of one piece of gear, on its own device under the athlete's."""
 
     _attr_has_entity_name = True
@@ -98,23 +49,10 @@ class IntervalsGearEntity(LoopFriendlyEntity, CoordinatorEntity[IntervalsCoordin
         super().__init__(coordinator)
         self.entity_description = description
         self.gear_id = gear.id
-        athlete_id = coordinator.athlete_id
-        self._attr_unique_id = f"{athlete_id}_gear_{gear.id}_{key or description.key}"
-        # The athlete's device may not be registered yet on the first load.
-        athlete_device = dr.async_get(coordinator.hass).async_get_or_create(
-            config_entry_id=coordinator.config_entry.entry_id,
-            **athlete_device_info(coordinator),
+        self._attr_unique_id = (
+            f"{coordinator.athlete_id}_gear_{gear.id}_{key or description.key}"
         )
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, gear_device_id(athlete_id, gear.id))},
-            name=gear.name or gear.type or gear.id,
-            manufacturer="Intervals.icu",
-            model=gear.type,
-        )
-        if VIA_DEVICE_ID:
-            self._attr_device_info["via_device_id"] = athlete_device.id
-        else:
-            self._attr_device_info["via_device"] = (DOMAIN, athlete_id)  # type: ignore[typeddict-unknown-key]
+        self._attr_device_info = gear_device_info(coordinator.config_entry, gear)
 
     @property
     def gear(self) -> Gear | None:
@@ -139,7 +77,7 @@ def async_add_gear_entities(
     """Add the entities of gear as it appears; drop those of what went away.
 
     A retired or deleted item's device goes with its entities (see
-    `async_remove_gone_gear`); a deleted reminder's button goes here.
+    `devices.async_remove_gone_gear`); a deleted reminder's button goes here.
     """
     coordinator = entry.runtime_data
     known: set[str] = set()
@@ -166,3 +104,18 @@ def async_add_gear_entities(
 
     update()
     entry.async_on_unload(coordinator.async_add_listener(update))
+
+
+@callback
+def async_remove_entities_of(
+    entry: IntervalsConfigEntry, domain: str, unique_ids: Iterable[str]
+) -> None:
+    """Remove entities the options switched off (a sport group's), not leave them.
+
+    Without this they would stay in the registry as unavailable, restored.
+    """
+    registry = er.async_get(entry.runtime_data.hass)
+    unwanted = set(unique_ids)
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.domain == domain and entity.unique_id in unwanted:
+            registry.async_remove(entity.entity_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import override
 
 from homeassistant.components.number import (
+    DOMAIN as NUMBER_DOMAIN,
     NumberDeviceClass,
     NumberEntityDescription,
     NumberMode,
@@ -16,9 +17,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.unit_conversion import DistanceConverter
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 
-from .aggregate import ALL
+from .const import DEFAULT_GROUPS
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
-from .entity import IntervalsEntity
+from .entity import IntervalsEntity, async_remove_entities_of
+from .training.totals import ALL
 
 # Set by hand, read from memory: no I/O.
 PARALLEL_UPDATES = 0
@@ -38,6 +40,15 @@ async def async_setup_entry(
 ) -> None:
     """Add a goal per sport group switched on, and one for all activities."""
     coordinator = entry.runtime_data
+    async_remove_entities_of(
+        entry,
+        NUMBER_DOMAIN,
+        (
+            f"{coordinator.athlete_id}_{goal_key(group)}"
+            for group in DEFAULT_GROUPS
+            if group not in coordinator.groups
+        ),
+    )
     # Kilometres or miles by the unit system, once: the entity keeps its unit,
     # and the user can still pick another unit in the entity's settings.
     unit = (
@@ -78,7 +89,7 @@ class IntervalsGoalNumber(IntervalsEntity, RestoreNumber):
     @override
     def native_value(self) -> float:
         """The goal in the entity's unit."""
-        metres = self.coordinator.goals.get(self._group, 0.0)
+        metres = self.coordinator.data.goals.get(self._group, 0.0)
         return DistanceConverter.convert(metres, UnitOfLength.METERS, self._native_unit)
 
     @property
@@ -96,22 +107,20 @@ class IntervalsGoalNumber(IntervalsEntity, RestoreNumber):
             and last.native_value is not None
             and last.native_unit_of_measurement in DistanceConverter.VALID_UNITS
         ):
-            self._store(
+            self._set(
                 DistanceConverter.convert(
                     last.native_value,
                     last.native_unit_of_measurement,
                     UnitOfLength.METERS,
                 )
             )
-            self.coordinator.async_update_listeners()
 
     @override
     async def async_set_native_value(self, value: float) -> None:
         """Set the goal; the goal sensors follow at once."""
-        self._store(
+        self._set(
             DistanceConverter.convert(value, self._native_unit, UnitOfLength.METERS)
         )
-        self.coordinator.async_update_listeners()
 
-    def _store(self, metres: float) -> None:
-        self.coordinator.goals[self._group] = max(0.0, metres)
+    def _set(self, metres: float) -> None:
+        self.coordinator.async_set_goal(self._group, max(0.0, metres))

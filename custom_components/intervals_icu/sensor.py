@@ -1,10 +1,10 @@
-"""Sensors: totals per sport group and period, fitness, wellness, the plan."""
+"""Sensors: totals per sport group and period, fitness, wellness, bests, the plan."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -24,21 +24,26 @@ from homeassistant.const import (
     UnitOfTime,
 )
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
 
-from .aggregate import ALL, LastYear, Period, Totals
 from .api import Event, Gear, SportInfo, SportSettings, Wellness
-from .bests import POWER_TARGETS, RUN_TARGETS, SWIM_TARGETS, Best, Target
-from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, IntervalsData
-from .entity import IntervalsEntity, IntervalsGearEntity, async_add_gear_entities
-from .goals import GoalStatus
-from .planned import is_all_day, next_workout, next_workout_ends, summary
-from .training import format_pace, latest_sport_info, settings_for
+from .coordinator import IntervalsConfigEntry
+from .data import IntervalsData
+from .entity import (
+    IntervalsEntity,
+    IntervalsGearEntity,
+    async_add_gear_entities,
+    async_remove_entities_of,
+)
+from .training.bests import POWER_TARGETS, RUN_TARGETS, SWIM_TARGETS, Best, Target
+from .training.goals import GoalStatus
+from .training.plan import is_all_day, next_workout, next_workout_ends, summary
+from .training.thresholds import format_pace, latest_sport_info, settings_for
+from .training.totals import ALL, LastYear, Period, Totals
 
 BPM = "bpm"
 
@@ -58,60 +63,40 @@ def _lb_in_us(units: UnitSystem) -> str | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class _IntervalsSensorDescription(SensorEntityDescription):
-    """What every sensor description of the integration has."""
+class _UnitsDescription(SensorEntityDescription):
+    """A sensor description whose shown unit may follow the unit system."""
 
     suggested_unit_fn: Callable[[UnitSystem], str | None] | None = None
     """The unit to show, by the user's unit system (as core's google_health does)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsSensorEntityDescription(_UnitsDescription):
+    """A sensor of the athlete: a value of the snapshot."""
+
+    value_fn: Callable[[IntervalsData], StateType | datetime]
+    attrs_fn: Callable[[IntervalsData], dict[str, Any] | None] | None = None
+    last_reset_fn: Callable[[IntervalsData], datetime] | None = None
+    changes_at_fn: Callable[[IntervalsData], datetime | None] | None = None
+    """When the value changes by itself, without an update (a workout starts)."""
     group: str | None = None
     """The sport group the sensor belongs to; it exists only while the group is on."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntervalsSensorEntityDescription(_IntervalsSensorDescription):
-    """A sensor reading the snapshot."""
+class IntervalsGearSensorEntityDescription(_UnitsDescription):
+    """A sensor of a piece of gear."""
 
-    value_fn: Callable[[IntervalsData], StateType | datetime]
-    attributes_fn: Callable[[IntervalsData], dict[str, Any] | None] | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class IntervalsTotalSensorEntityDescription(_IntervalsSensorDescription):
-    """A sum over the activities of a group (or all) in a period."""
-
-    total_of: str
-    period: Period
-    value_fn: Callable[[Totals], float | int]
+    value_fn: Callable[[Gear], StateType]
 
 
-@dataclass(frozen=True, kw_only=True)
-class IntervalsWellnessSensorEntityDescription(_IntervalsSensorDescription):
-    """A number of the newest wellness day that has it (today, else earlier)."""
+# Totals ------------------------------------------------------------------------
 
-    value_fn: Callable[[Wellness], float | None]
-
-
-@dataclass(frozen=True, kw_only=True)
-class IntervalsThresholdSensorEntityDescription(_IntervalsSensorDescription):
-    """A threshold from the sport settings covering the group's types."""
-
-    group: str
-    value_fn: Callable[[SportSettings], float | None]
-    attributes_fn: Callable[[SportSettings], dict[str, Any] | None] | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class IntervalsWorkoutSensorEntityDescription(_IntervalsSensorDescription):
-    """Something about the next planned workout."""
-
-    value_fn: Callable[[Event, IntervalsData], StateType | datetime]
-    attributes_fn: Callable[[Event, IntervalsData], dict[str, Any]] | None = None
-
-
-# Totals: (metric, period) -> the groups that have the total, and those of
-# them whose sensor is enabled by default. Groups are run, ride, swim and all.
 _SPORTS = ("run", "ride", "swim")
 _EVERY = (*_SPORTS, ALL)
+
+# (metric, period) -> the groups that have the total, and those of them whose
+# sensor is enabled by default. Groups are run, ride, swim and all.
 _TOTALS: dict[tuple[str, Period], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("distance", Period.YEAR): (_EVERY, _EVERY),
     ("moving_time", Period.YEAR): (_EVERY, _EVERY),
@@ -162,12 +147,26 @@ _METRICS: dict[str, _Metric] = {
 }
 
 
-def _totals() -> Iterator[IntervalsTotalSensorEntityDescription]:
+def _group_of(group: str) -> str | None:
+    return None if group == ALL else group
+
+
+def _total(
+    group: str, period: Period, read: Callable[[Totals], float | int]
+) -> Callable[[IntervalsData], StateType]:
+    return lambda data: read(data.totals[group][period])
+
+
+def _period_start(period: Period) -> Callable[[IntervalsData], datetime]:
+    return lambda data: data.period_start(period)
+
+
+def _totals() -> Iterator[IntervalsSensorEntityDescription]:
     for (name, period), (groups, enabled) in _TOTALS.items():
         metric = _METRICS[name]
         for group in groups:
             key = f"{group}_{name}_{period.value}"
-            yield IntervalsTotalSensorEntityDescription(
+            yield IntervalsSensorEntityDescription(
                 key=key,
                 translation_key=key,
                 device_class=metric.device_class,
@@ -177,11 +176,13 @@ def _totals() -> Iterator[IntervalsTotalSensorEntityDescription]:
                 suggested_display_precision=metric.precision,
                 state_class=SensorStateClass.TOTAL,
                 entity_registry_enabled_default=group in enabled,
-                total_of=group,
-                period=period,
-                value_fn=metric.value,
-                group=None if group == ALL else group,
+                value_fn=_total(group, period, metric.value),
+                last_reset_fn=_period_start(period),
+                group=_group_of(group),
             )
+
+
+# Last year and the year's goal --------------------------------------------------
 
 
 def _last_year(
@@ -198,27 +199,27 @@ def _goal(
 
 def _history() -> Iterator[IntervalsSensorEntityDescription]:
     """Last year against this one, and the yearly goal, per group and `all`."""
+    distance: dict[str, Any] = {
+        "device_class": SensorDeviceClass.DISTANCE,
+        "native_unit_of_measurement": UnitOfLength.METERS,
+        "suggested_unit_fn": _km_or_mi,
+        "suggested_display_precision": 1,
+    }
     for group in _EVERY:
         yield from (
             IntervalsSensorEntityDescription(
                 key=f"{group}_distance_last_year_to_date",
                 translation_key=f"{group}_distance_last_year_to_date",
-                device_class=SensorDeviceClass.DISTANCE,
-                native_unit_of_measurement=UnitOfLength.METERS,
-                suggested_unit_fn=_km_or_mi,
-                suggested_display_precision=1,
                 value_fn=_last_year(group, lambda y: y.to_date.distance),
-                group=None if group == ALL else group,
+                group=_group_of(group),
+                **distance,
             ),
             IntervalsSensorEntityDescription(
                 key=f"{group}_distance_last_year",
                 translation_key=f"{group}_distance_last_year",
-                device_class=SensorDeviceClass.DISTANCE,
-                native_unit_of_measurement=UnitOfLength.METERS,
-                suggested_unit_fn=_km_or_mi,
-                suggested_display_precision=1,
                 value_fn=_last_year(group, lambda y: y.whole.distance),
-                group=None if group == ALL else group,
+                group=_group_of(group),
+                **distance,
             ),
             IntervalsSensorEntityDescription(
                 key=f"{group}_moving_time_last_year_to_date",
@@ -228,7 +229,7 @@ def _history() -> Iterator[IntervalsSensorEntityDescription]:
                 suggested_unit_of_measurement=UnitOfTime.HOURS,
                 suggested_display_precision=1,
                 value_fn=_last_year(group, lambda y: y.to_date.moving_time),
-                group=None if group == ALL else group,
+                group=_group_of(group),
             ),
             # Unknown while no goal is set; the projection always has a value.
             IntervalsSensorEntityDescription(
@@ -238,31 +239,28 @@ def _history() -> Iterator[IntervalsSensorEntityDescription]:
                 state_class=SensorStateClass.MEASUREMENT,
                 suggested_display_precision=1,
                 value_fn=_goal(group, lambda status: status.progress),
-                group=None if group == ALL else group,
+                group=_group_of(group),
             ),
             IntervalsSensorEntityDescription(
                 key=f"{group}_goal_gap",
                 translation_key=f"{group}_goal_gap",
-                device_class=SensorDeviceClass.DISTANCE,
-                native_unit_of_measurement=UnitOfLength.METERS,
-                suggested_unit_fn=_km_or_mi,
                 state_class=SensorStateClass.MEASUREMENT,
-                suggested_display_precision=1,
                 value_fn=_goal(group, lambda status: status.gap),
-                group=None if group == ALL else group,
+                group=_group_of(group),
+                **distance,
             ),
             IntervalsSensorEntityDescription(
                 key=f"{group}_distance_projected",
                 translation_key=f"{group}_distance_projected",
-                device_class=SensorDeviceClass.DISTANCE,
-                native_unit_of_measurement=UnitOfLength.METERS,
-                suggested_unit_fn=_km_or_mi,
                 state_class=SensorStateClass.MEASUREMENT,
-                suggested_display_precision=1,
                 value_fn=_goal(group, lambda status: status.projected),
-                group=None if group == ALL else group,
+                group=_group_of(group),
+                **distance,
             ),
         )
+
+
+# Wellness: the newest value of the last days ------------------------------------
 
 
 def _form(w: Wellness) -> float | None:
@@ -270,322 +268,205 @@ def _form(w: Wellness) -> float | None:
     return None if w.ctl is None or w.atl is None else w.ctl - w.atl
 
 
-WELLNESS_SENSORS: tuple[IntervalsWellnessSensorEntityDescription, ...] = (
-    IntervalsWellnessSensorEntityDescription(
-        key="fitness",
-        translation_key="fitness",
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda w: w.ctl,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="fatigue",
-        translation_key="fatigue",
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda w: w.atl,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="form",
-        translation_key="form",
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=_form,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="ramp_rate",
-        translation_key="ramp_rate",
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.ramp_rate,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="weight",
-        translation_key="weight",
+def _newest(
+    read: Callable[[Wellness], float | None],
+) -> Callable[[IntervalsData], StateType]:
+    def value(data: IntervalsData) -> StateType:
+        found = data.latest_wellness(read)
+        return None if found is None else found[0]
+
+    return value
+
+
+def _newest_day(
+    read: Callable[[Wellness], float | None],
+) -> Callable[[IntervalsData], dict[str, Any] | None]:
+    def attributes(data: IntervalsData) -> dict[str, Any] | None:
+        found = data.latest_wellness(read)
+        return None if found is None else {"date": found[1].isoformat()}
+
+    return attributes
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Wellness:
+    """One wellness value, described once."""
+
+    read: Callable[[Wellness], float | None]
+    precision: int
+    enabled: bool = False
+    unit: str | None = None
+    device_class: SensorDeviceClass | None = None
+    suggested_unit: str | None = None
+    suggested_unit_fn: Callable[[UnitSystem], str | None] | None = None
+
+
+_WELLNESS: dict[str, _Wellness] = {
+    "fitness": _Wellness(read=lambda w: w.ctl, precision=1, enabled=True),
+    "fatigue": _Wellness(read=lambda w: w.atl, precision=1, enabled=True),
+    "form": _Wellness(read=_form, precision=1, enabled=True),
+    "ramp_rate": _Wellness(read=lambda w: w.ramp_rate, precision=1),
+    "weight": _Wellness(
+        read=lambda w: w.weight,
+        precision=1,
+        enabled=True,
+        unit=UnitOfMass.KILOGRAMS,
         device_class=SensorDeviceClass.WEIGHT,
-        native_unit_of_measurement=UnitOfMass.KILOGRAMS,
         suggested_unit_fn=_lb_in_us,
-        suggested_display_precision=1,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda w: w.weight,
     ),
-    IntervalsWellnessSensorEntityDescription(
-        key="resting_hr",
-        translation_key="resting_hr",
-        native_unit_of_measurement=BPM,
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda w: w.resting_hr,
+    "resting_hr": _Wellness(
+        read=lambda w: w.resting_hr, precision=0, enabled=True, unit=BPM
     ),
-    IntervalsWellnessSensorEntityDescription(
-        key="hrv",
-        translation_key="hrv",
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda w: w.hrv,
+    "hrv": _Wellness(
+        read=lambda w: w.hrv,
+        precision=0,
+        enabled=True,
+        unit=UnitOfTime.MILLISECONDS,
     ),
-    IntervalsWellnessSensorEntityDescription(
-        key="hrv_sdnn",
-        translation_key="hrv_sdnn",
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.hrv_sdnn,
+    "hrv_sdnn": _Wellness(
+        read=lambda w: w.hrv_sdnn, precision=0, unit=UnitOfTime.MILLISECONDS
     ),
-    IntervalsWellnessSensorEntityDescription(
-        key="sleep_duration",
-        translation_key="sleep_duration",
+    "sleep_duration": _Wellness(
+        read=lambda w: w.sleep_secs,
+        precision=1,
+        enabled=True,
+        unit=UnitOfTime.SECONDS,
         device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.SECONDS,
-        suggested_unit_of_measurement=UnitOfTime.HOURS,
-        suggested_display_precision=1,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda w: w.sleep_secs,
+        suggested_unit=UnitOfTime.HOURS,
     ),
-    IntervalsWellnessSensorEntityDescription(
-        key="sleep_score",
-        translation_key="sleep_score",
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.sleep_score,
+    "sleep_score": _Wellness(read=lambda w: w.sleep_score, precision=0),
+    "sleep_quality": _Wellness(read=lambda w: w.sleep_quality, precision=0),
+    "avg_sleeping_hr": _Wellness(
+        read=lambda w: w.avg_sleeping_hr, precision=0, unit=BPM
     ),
-    IntervalsWellnessSensorEntityDescription(
-        key="sleep_quality",
-        translation_key="sleep_quality",
-        suggested_display_precision=0,
+    "spo2": _Wellness(read=lambda w: w.spo2, precision=0, unit=PERCENTAGE),
+    "readiness": _Wellness(read=lambda w: w.readiness, precision=0),
+    "vo2max": _Wellness(read=lambda w: w.vo2max, precision=1, unit="mL/kg/min"),
+    "steps": _Wellness(read=lambda w: w.steps, precision=0, unit="steps"),
+    "soreness": _Wellness(read=lambda w: w.soreness, precision=0),
+    "fatigue_subjective": _Wellness(read=lambda w: w.fatigue, precision=0),
+    "stress": _Wellness(read=lambda w: w.stress, precision=0),
+    "mood": _Wellness(read=lambda w: w.mood, precision=0),
+    "motivation": _Wellness(read=lambda w: w.motivation, precision=0),
+}
+
+WELLNESS_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = tuple(
+    IntervalsSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=w.device_class,
+        native_unit_of_measurement=w.unit,
+        suggested_unit_of_measurement=w.suggested_unit,
+        suggested_unit_fn=w.suggested_unit_fn,
+        suggested_display_precision=w.precision,
         state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.sleep_quality,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="avg_sleeping_hr",
-        translation_key="avg_sleeping_hr",
-        native_unit_of_measurement=BPM,
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.avg_sleeping_hr,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="spo2",
-        translation_key="spo2",
-        native_unit_of_measurement=PERCENTAGE,
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.spo2,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="readiness",
-        translation_key="readiness",
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.readiness,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="vo2max",
-        translation_key="vo2max",
-        native_unit_of_measurement="mL/kg/min",
-        suggested_display_precision=1,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.vo2max,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="steps",
-        translation_key="steps",
-        native_unit_of_measurement="steps",
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.steps,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="soreness",
-        translation_key="soreness",
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.soreness,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="fatigue_subjective",
-        translation_key="fatigue_subjective",
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.fatigue,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="stress",
-        translation_key="stress",
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.stress,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="mood",
-        translation_key="mood",
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.mood,
-    ),
-    IntervalsWellnessSensorEntityDescription(
-        key="motivation",
-        translation_key="motivation",
-        suggested_display_precision=0,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda w: w.motivation,
-    ),
+        entity_registry_enabled_default=w.enabled,
+        value_fn=_newest(w.read),
+        attrs_fn=_newest_day(w.read),
+    )
+    for key, w in _WELLNESS.items()
 )
 
 
-def _pace(settings: SportSettings) -> dict[str, Any] | None:
+# Thresholds: the sport settings covering a group's types -------------------------
+
+
+def _settings(data: IntervalsData, group: str) -> SportSettings | None:
+    return settings_for(data.groups.get(group, ()), data.athlete.sport_settings)
+
+
+def _threshold(
+    group: str, read: Callable[[SportSettings], float | None]
+) -> Callable[[IntervalsData], StateType]:
+    def value(data: IntervalsData) -> StateType:
+        settings = _settings(data, group)
+        return None if settings is None else read(settings)
+
+    return value
+
+
+def _pace(group: str) -> Callable[[IntervalsData], dict[str, Any] | None]:
     """The threshold as the athlete reads it, e.g. `4:54 /km`."""
-    if settings.threshold_pace is None:
-        return None
-    return {
-        "pace": format_pace(settings.threshold_pace, settings.pace_units),
-        "pace_units": settings.pace_units,
-    }
+
+    def attributes(data: IntervalsData) -> dict[str, Any] | None:
+        settings = _settings(data, group)
+        if settings is None or settings.threshold_pace is None:
+            return None
+        return {
+            "pace": format_pace(settings.threshold_pace, settings.pace_units),
+            "pace_units": settings.pace_units,
+        }
+
+    return attributes
 
 
-THRESHOLD_SENSORS: tuple[IntervalsThresholdSensorEntityDescription, ...] = (
-    IntervalsThresholdSensorEntityDescription(
-        key="run_ftp",
-        translation_key="run_ftp",
-        group="run",
+@dataclass(frozen=True, kw_only=True)
+class _Threshold:
+    """One threshold, described once for every group."""
+
+    read: Callable[[SportSettings], float | None]
+    enabled: tuple[str, ...]
+    """The groups whose sensor is enabled by default."""
+    unit: str
+    device_class: SensorDeviceClass | None = None
+    precision: int | None = None
+    pace: bool = False
+
+
+_THRESHOLDS: dict[str, _Threshold] = {
+    "ftp": _Threshold(
+        read=lambda s: s.ftp,
+        enabled=("ride",),
+        unit=UnitOfPower.WATT,
         device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.ftp,
     ),
-    IntervalsThresholdSensorEntityDescription(
-        key="run_lthr",
-        translation_key="run_lthr",
-        group="run",
-        native_unit_of_measurement=BPM,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.lthr,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="run_max_hr",
-        translation_key="run_max_hr",
-        group="run",
-        native_unit_of_measurement=BPM,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.max_hr,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="run_threshold_pace",
-        translation_key="run_threshold_pace",
-        group="run",
+    "lthr": _Threshold(read=lambda s: s.lthr, enabled=(), unit=BPM),
+    "max_hr": _Threshold(read=lambda s: s.max_hr, enabled=(), unit=BPM),
+    "threshold_pace": _Threshold(
+        read=lambda s: s.threshold_pace,
+        enabled=("run", "swim"),
+        unit=UnitOfSpeed.METERS_PER_SECOND,
         device_class=SensorDeviceClass.SPEED,
-        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
-        suggested_display_precision=2,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda s: s.threshold_pace,
-        attributes_fn=_pace,
+        precision=2,
+        pace=True,
     ),
-    IntervalsThresholdSensorEntityDescription(
-        key="ride_ftp",
-        translation_key="ride_ftp",
-        group="ride",
-        device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.WATT,
+}
+
+THRESHOLD_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = tuple(
+    IntervalsSensorEntityDescription(
+        key=f"{group}_{name}",
+        translation_key=f"{group}_{name}",
+        device_class=t.device_class,
+        native_unit_of_measurement=t.unit,
+        suggested_display_precision=t.precision,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda s: s.ftp,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="ride_lthr",
-        translation_key="ride_lthr",
-        group="ride",
-        native_unit_of_measurement=BPM,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.lthr,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="ride_max_hr",
-        translation_key="ride_max_hr",
-        group="ride",
-        native_unit_of_measurement=BPM,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.max_hr,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="ride_threshold_pace",
-        translation_key="ride_threshold_pace",
-        group="ride",
-        device_class=SensorDeviceClass.SPEED,
-        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
-        suggested_display_precision=2,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.threshold_pace,
-        attributes_fn=_pace,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="swim_ftp",
-        translation_key="swim_ftp",
-        group="swim",
-        device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.ftp,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="swim_lthr",
-        translation_key="swim_lthr",
-        group="swim",
-        native_unit_of_measurement=BPM,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.lthr,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="swim_max_hr",
-        translation_key="swim_max_hr",
-        group="swim",
-        native_unit_of_measurement=BPM,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=False,
-        value_fn=lambda s: s.max_hr,
-    ),
-    IntervalsThresholdSensorEntityDescription(
-        key="swim_threshold_pace",
-        translation_key="swim_threshold_pace",
-        group="swim",
-        device_class=SensorDeviceClass.SPEED,
-        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
-        suggested_display_precision=2,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda s: s.threshold_pace,
-        attributes_fn=_pace,
-    ),
+        entity_registry_enabled_default=group in t.enabled,
+        value_fn=_threshold(group, t.read),
+        attrs_fn=_pace(group) if t.pace else None,
+        group=group,
+    )
+    for group in _SPORTS
+    for name, t in _THRESHOLDS.items()
 )
 
 
-def _ride_model(data: IntervalsData) -> SportInfo | None:
-    """Intervals.icu's newest power model for rides."""
-    return latest_sport_info(data.wellness, "Ride")
+# The ride power model --------------------------------------------------------------
+
+
+def _ride_model(
+    read: Callable[[SportInfo], float | None],
+) -> Callable[[IntervalsData], StateType]:
+    """A number of Intervals.icu's newest power model for rides."""
+
+    def value(data: IntervalsData) -> StateType:
+        model = latest_sport_info(data.wellness, "Ride")
+        return None if model is None else read(model)
+
+    return value
 
 
 def _eftp_per_kg(data: IntervalsData) -> float | None:
-    model = _ride_model(data)
+    model = latest_sport_info(data.wellness, "Ride")
     weight = data.latest_wellness(lambda w: w.weight)
     if model is None or model.eftp is None or weight is None or weight[0] <= 0:
         return None
@@ -600,7 +481,7 @@ POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfPower.WATT,
         suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda d: None if (m := _ride_model(d)) is None else m.eftp,
+        value_fn=_ride_model(lambda m: m.eftp),
         group="ride",
     ),
     IntervalsSensorEntityDescription(
@@ -613,7 +494,7 @@ POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         suggested_display_precision=1,
         state_class=SensorStateClass.MEASUREMENT,
         entity_registry_enabled_default=False,
-        value_fn=lambda d: None if (m := _ride_model(d)) is None else m.w_prime,
+        value_fn=_ride_model(lambda m: m.w_prime),
         group="ride",
     ),
     IntervalsSensorEntityDescription(
@@ -624,7 +505,7 @@ POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
         entity_registry_enabled_default=False,
-        value_fn=lambda d: None if (m := _ride_model(d)) is None else m.p_max,
+        value_fn=_ride_model(lambda m: m.p_max),
         group="ride",
     ),
     IntervalsSensorEntityDescription(
@@ -637,6 +518,9 @@ POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         group="ride",
     ),
 )
+
+
+# The last activity -------------------------------------------------------------------
 
 
 def _last_activity_start(data: IntervalsData) -> datetime | None:
@@ -662,7 +546,7 @@ LAST_ACTIVITY_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         translation_key="last_activity",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_last_activity_start,
-        attributes_fn=_last_activity_attributes,
+        attrs_fn=_last_activity_attributes,
     ),
     IntervalsSensorEntityDescription(
         key="last_activity_distance",
@@ -719,8 +603,33 @@ LAST_ACTIVITY_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
 )
 
 
-def _workout_attributes(event: Event, data: IntervalsData) -> dict[str, Any]:
+# The next workout: it moves on by itself when it starts (or its day ends) ------------
+
+
+def _next_workout(data: IntervalsData) -> Event | None:
+    now_local = dt_util.utcnow().astimezone(data.zone).replace(tzinfo=None)
+    return next_workout(data.events, now_local)
+
+
+def _workout(
+    read: Callable[[Event, IntervalsData], StateType | datetime],
+) -> Callable[[IntervalsData], StateType | datetime]:
+    def value(data: IntervalsData) -> StateType | datetime:
+        workout = _next_workout(data)
+        return None if workout is None else read(workout, data)
+
+    return value
+
+
+def _workout_ends(data: IntervalsData) -> datetime | None:
+    workout = _next_workout(data)
+    return None if workout is None else next_workout_ends(workout, data.zone)
+
+
+def _workout_attributes(data: IntervalsData) -> dict[str, Any] | None:
     """What identifies the workout and when it is: a day, and a time if it has one."""
+    if (event := _next_workout(data)) is None:
+        return None
     timed = not is_all_day(event)
     return {
         "id": event.id,
@@ -735,281 +644,55 @@ def _workout_attributes(event: Event, data: IntervalsData) -> dict[str, Any]:
     )
 
 
-WORKOUT_SENSORS: tuple[IntervalsWorkoutSensorEntityDescription, ...] = (
-    IntervalsWorkoutSensorEntityDescription(
+WORKOUT_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
+    IntervalsSensorEntityDescription(
         key="next_workout",
         translation_key="next_workout",
-        value_fn=lambda e, _: summary(e),
-        attributes_fn=_workout_attributes,
+        value_fn=_workout(lambda e, _: summary(e)),
+        attrs_fn=_workout_attributes,
+        changes_at_fn=_workout_ends,
     ),
-    IntervalsWorkoutSensorEntityDescription(
+    IntervalsSensorEntityDescription(
         key="next_workout_start",
         translation_key="next_workout_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         # A workout without a time of day has no start to show.
-        value_fn=lambda e, d: (
-            None if is_all_day(e) else e.start_local.replace(tzinfo=d.zone)
+        value_fn=_workout(
+            lambda e, d: None if is_all_day(e) else e.start_local.replace(tzinfo=d.zone)
         ),
+        changes_at_fn=_workout_ends,
     ),
-    IntervalsWorkoutSensorEntityDescription(
+    IntervalsSensorEntityDescription(
         key="next_workout_duration",
         translation_key="next_workout_duration",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
-        value_fn=lambda e, _: e.moving_time,
+        value_fn=_workout(lambda e, _: e.moving_time),
+        changes_at_fn=_workout_ends,
     ),
-    IntervalsWorkoutSensorEntityDescription(
+    IntervalsSensorEntityDescription(
         key="next_workout_distance",
         translation_key="next_workout_distance",
         device_class=SensorDeviceClass.DISTANCE,
         native_unit_of_measurement=UnitOfLength.METERS,
         suggested_unit_fn=_km_or_mi,
         suggested_display_precision=1,
-        value_fn=lambda e, _: e.distance,
+        value_fn=_workout(lambda e, _: e.distance),
+        changes_at_fn=_workout_ends,
     ),
-    IntervalsWorkoutSensorEntityDescription(
+    IntervalsSensorEntityDescription(
         key="next_workout_training_load",
         translation_key="next_workout_training_load",
         suggested_display_precision=0,
-        value_fn=lambda e, _: e.training_load,
+        value_fn=_workout(lambda e, _: e.training_load),
+        changes_at_fn=_workout_ends,
     ),
 )
 
 
-def sensor_descriptions() -> Iterator[_IntervalsSensorDescription]:
-    """Every sensor the integration can have."""
-    yield from _totals()
-    yield from _history()
-    yield from WELLNESS_SENSORS
-    yield from THRESHOLD_SENSORS
-    yield from POWER_MODEL_SENSORS
-    yield from LAST_ACTIVITY_SENSORS
-    yield from WORKOUT_SENSORS
-    yield from BEST_SENSORS
-
-
-def _entity(
-    coordinator: IntervalsCoordinator, description: _IntervalsSensorDescription
-) -> IntervalsSensorBase:
-    if isinstance(description, IntervalsTotalSensorEntityDescription):
-        return IntervalsTotalSensor(coordinator, description)
-    if isinstance(description, IntervalsWellnessSensorEntityDescription):
-        return IntervalsWellnessSensor(coordinator, description)
-    if isinstance(description, IntervalsThresholdSensorEntityDescription):
-        return IntervalsThresholdSensor(coordinator, description)
-    if isinstance(description, IntervalsWorkoutSensorEntityDescription):
-        return IntervalsWorkoutSensor(coordinator, description)
-    assert isinstance(description, IntervalsSensorEntityDescription)
-    return IntervalsSensor(coordinator, description)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: IntervalsConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the sensors of the sport groups that are switched on.
-
-    Sensors of a group switched off in the options are removed from the entity
-    registry, not left behind as unavailable.
-    """
-    coordinator = entry.runtime_data
-    wanted: list[_IntervalsSensorDescription] = []
-    unwanted: set[str] = set()
-    for description in sensor_descriptions():
-        if description.group is None or description.group in coordinator.groups:
-            wanted.append(description)
-        else:
-            unwanted.add(f"{coordinator.athlete_id}_{description.key}")
-    registry = er.async_get(hass)
-    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
-        if entity.domain == SENSOR_DOMAIN and entity.unique_id in unwanted:
-            registry.async_remove(entity.entity_id)
-    async_add_entities(_entity(coordinator, d) for d in wanted)
-    async_add_gear_entities(
-        entry,
-        SENSOR_DOMAIN,
-        lambda gear: [IntervalsGearSensor(coordinator, gear, d) for d in GEAR_SENSORS],
-        async_add_entities,
-    )
-
-
-class IntervalsSensorBase(IntervalsEntity, SensorEntity):
-    """A sensor of the athlete's snapshot, shown in the user's units."""
-
-    entity_description: _IntervalsSensorDescription
-
-    @property
-    @override
-    def suggested_unit_of_measurement(self) -> str | None:
-        """Kilometres or miles, by the unit system; else the description's."""
-        if (suggested_unit_fn := self.entity_description.suggested_unit_fn) is not None:
-            return suggested_unit_fn(self.hass.config.units)
-        return super().suggested_unit_of_measurement
-
-
-class IntervalsSensor(IntervalsSensorBase):
-    """A value computed from the snapshot."""
-
-    entity_description: IntervalsSensorEntityDescription
-
-    @property
-    @override
-    def native_value(self) -> StateType | date | datetime:
-        """The value of this sensor in the snapshot."""
-        return self.entity_description.value_fn(self.coordinator.data)
-
-    @property
-    @override
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """What identifies the record the value comes from."""
-        if (attributes_fn := self.entity_description.attributes_fn) is None:
-            return None
-        return attributes_fn(self.coordinator.data)
-
-
-class IntervalsTotalSensor(IntervalsSensorBase):
-    """A total of a group and period, restarting when the period does."""
-
-    entity_description: IntervalsTotalSensorEntityDescription
-
-    @property
-    @override
-    def native_value(self) -> float | int:
-        """The sum so far in the period."""
-        description = self.entity_description
-        totals = self.coordinator.data.totals[description.total_of][description.period]
-        return description.value_fn(totals)
-
-    @property
-    @override
-    def last_reset(self) -> datetime:
-        """The start of the period, at the athlete's midnight."""
-        return self.coordinator.data.period_start(self.entity_description.period)
-
-
-class IntervalsWellnessSensor(IntervalsSensorBase):
-    """The newest value of the last week's wellness days, and its day."""
-
-    entity_description: IntervalsWellnessSensorEntityDescription
-
-    @property
-    @override
-    def native_value(self) -> float | None:
-        """The value of the newest day that has it."""
-        found = self.coordinator.data.latest_wellness(self.entity_description.value_fn)
-        return None if found is None else found[0]
-
-    @property
-    @override
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """The athlete-local day the value belongs to."""
-        found = self.coordinator.data.latest_wellness(self.entity_description.value_fn)
-        return None if found is None else {"date": found[1].isoformat()}
-
-
-class IntervalsThresholdSensor(IntervalsSensorBase):
-    """A threshold of the sport settings that cover the group's activity types."""
-
-    entity_description: IntervalsThresholdSensorEntityDescription
-
-    def _settings(self) -> SportSettings | None:
-        data = self.coordinator.data
-        types = data.groups.get(self.entity_description.group, ())
-        return settings_for(types, data.athlete.sport_settings)
-
-    @property
-    @override
-    def native_value(self) -> float | None:
-        """The threshold, if the athlete has set it."""
-        settings = self._settings()
-        return None if settings is None else self.entity_description.value_fn(settings)
-
-    @property
-    @override
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """How the athlete reads the threshold (pace), where that differs."""
-        settings = self._settings()
-        if settings is None or (fn := self.entity_description.attributes_fn) is None:
-            return None
-        return fn(settings)
-
-
-class IntervalsWorkoutSensor(IntervalsSensorBase):
-    """The next planned workout, which moves on by itself.
-
-    Not only at the hourly update: when a timed workout starts, or the day of
-    one without a time ends, the next one takes its place at once.
-    """
-
-    entity_description: IntervalsWorkoutSensorEntityDescription
-    _workout: Event | None = None
-    _unsub_move_on: CALLBACK_TYPE | None = None
-
-    def _find_workout(self) -> None:
-        """Choose the workout for now, and wake up when it stops being next."""
-        if self._unsub_move_on is not None:
-            self._unsub_move_on()
-            self._unsub_move_on = None
-        data = self.coordinator.data
-        now_local = dt_util.utcnow().astimezone(data.zone).replace(tzinfo=None)
-        self._workout = next_workout(data.events, now_local)
-        if self._workout is not None:
-            self._unsub_move_on = async_track_point_in_utc_time(
-                self.hass,
-                self._async_move_on,
-                dt_util.as_utc(next_workout_ends(self._workout, data.zone)),
-            )
-
-    @callback
-    def _async_move_on(self, _now: datetime) -> None:
-        self._unsub_move_on = None
-        self._find_workout()
-        self.async_write_ha_state()
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Choose the workout before the first state is written."""
-        self._find_workout()
-        await super().async_added_to_hass()
-
-    @override
-    async def async_will_remove_from_hass(self) -> None:
-        """Forget the wake-up."""
-        if self._unsub_move_on is not None:
-            self._unsub_move_on()
-            self._unsub_move_on = None
-        await super().async_will_remove_from_hass()
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        self._find_workout()
-        super()._handle_coordinator_update()
-
-    @property
-    @override
-    def native_value(self) -> StateType | datetime:
-        """The workout's summary, start, or planned number."""
-        if self._workout is None:
-            return None
-        return self.entity_description.value_fn(self._workout, self.coordinator.data)
-
-    @property
-    @override
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """What identifies the workout, and its day."""
-        if (
-            self._workout is None
-            or (fn := self.entity_description.attributes_fn) is None
-        ):
-            return None
-        return fn(self._workout, self.coordinator.data)
-
-
-# Bests of the year, read off the curves ------------------------------------------
+# Bests of the year, read off the curves ----------------------------------------------
 
 # Enabled by default: the bests most athletes follow.
 _BESTS_ENABLED = frozenset(
@@ -1027,18 +710,13 @@ _BESTS_ENABLED = frozenset(
 )
 
 
-def _best(key: str) -> Callable[[IntervalsData], Best | None]:
-    def read(data: IntervalsData) -> Best | None:
-        return None if data.bests_gear is None else data.bests_gear.bests.get(key)
-
-    return read
+def _best(data: IntervalsData, key: str) -> Best | None:
+    return None if data.bests_gear is None else data.bests_gear.bests.get(key)
 
 
-def _best_value(key: str) -> Callable[[IntervalsData], float | None]:
-    read = _best(key)
-
-    def value(data: IntervalsData) -> float | None:
-        best = read(data)
+def _best_value(key: str) -> Callable[[IntervalsData], StateType]:
+    def value(data: IntervalsData) -> StateType:
+        best = _best(data, key)
         return None if best is None else best.value
 
     return value
@@ -1058,11 +736,8 @@ def _best_source(data: IntervalsData, best: Best) -> dict[str, Any]:
 
 
 def _power_attributes(key: str) -> Callable[[IntervalsData], dict[str, Any] | None]:
-    read = _best(key)
-
     def attributes(data: IntervalsData) -> dict[str, Any] | None:
-        best = read(data)
-        if best is None:
+        if (best := _best(data, key)) is None:
             return None
         return {"watts_per_kg": best.watts_per_kg, **_best_source(data, best)}
 
@@ -1072,14 +747,10 @@ def _power_attributes(key: str) -> Callable[[IntervalsData], dict[str, Any] | No
 def _time_attributes(
     key: str, group: str
 ) -> Callable[[IntervalsData], dict[str, Any] | None]:
-    read = _best(key)
-
     def attributes(data: IntervalsData) -> dict[str, Any] | None:
-        best = read(data)
-        if best is None:
+        if (best := _best(data, key)) is None:
             return None
-        types = data.groups.get(group, ())
-        settings = settings_for(types, data.athlete.sport_settings)
+        settings = _settings(data, group)
         units = None if settings is None else settings.pace_units
         if units is None:
             units = "SECS_100M" if group == "swim" else "MINS_KM"
@@ -1101,7 +772,7 @@ def _best_power(target: Target) -> IntervalsSensorEntityDescription:
         state_class=SensorStateClass.MEASUREMENT,
         entity_registry_enabled_default=target.key in _BESTS_ENABLED,
         value_fn=_best_value(target.key),
-        attributes_fn=_power_attributes(target.key),
+        attrs_fn=_power_attributes(target.key),
         group="ride",
     )
 
@@ -1117,7 +788,7 @@ def _best_time(target: Target, group: str) -> IntervalsSensorEntityDescription:
         state_class=SensorStateClass.MEASUREMENT,
         entity_registry_enabled_default=target.key in _BESTS_ENABLED,
         value_fn=_best_value(target.key),
-        attributes_fn=_time_attributes(target.key, group),
+        attrs_fn=_time_attributes(target.key, group),
         group=group,
     )
 
@@ -1129,15 +800,7 @@ BEST_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
 )
 
 
-# Gear: one device per item in use ---------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class IntervalsGearSensorEntityDescription(_IntervalsSensorDescription):
-    """How one gear sensor reads its gear."""
-
-    value_fn: Callable[[Gear], StateType]
-
+# Gear: one device per item in use ----------------------------------------------------
 
 GEAR_SENSORS: tuple[IntervalsGearSensorEntityDescription, ...] = (
     IntervalsGearSensorEntityDescription(
@@ -1169,10 +832,46 @@ GEAR_SENSORS: tuple[IntervalsGearSensorEntityDescription, ...] = (
 )
 
 
-class IntervalsGearSensor(IntervalsGearEntity, SensorEntity):
-    """A total of one piece of gear."""
+def sensor_descriptions() -> Iterator[IntervalsSensorEntityDescription]:
+    """Every sensor of the athlete the integration can have."""
+    yield from _totals()
+    yield from _history()
+    yield from WELLNESS_SENSORS
+    yield from THRESHOLD_SENSORS
+    yield from POWER_MODEL_SENSORS
+    yield from LAST_ACTIVITY_SENSORS
+    yield from WORKOUT_SENSORS
+    yield from BEST_SENSORS
 
-    entity_description: IntervalsGearSensorEntityDescription
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
+    entry: IntervalsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of the sport groups that are switched on, and of gear."""
+    coordinator = entry.runtime_data
+    wanted: list[IntervalsSensorEntityDescription] = []
+    unwanted: list[str] = []
+    for description in sensor_descriptions():
+        if description.group is None or description.group in coordinator.groups:
+            wanted.append(description)
+        else:
+            unwanted.append(f"{coordinator.athlete_id}_{description.key}")
+    async_remove_entities_of(entry, SENSOR_DOMAIN, unwanted)
+    async_add_entities(IntervalsSensor(coordinator, d) for d in wanted)
+    async_add_gear_entities(
+        entry,
+        SENSOR_DOMAIN,
+        lambda gear: [IntervalsGearSensor(coordinator, gear, d) for d in GEAR_SENSORS],
+        async_add_entities,
+    )
+
+
+class _UnitSystemSensor(SensorEntity):
+    """Shows its value in the unit its description picks for the unit system."""
+
+    entity_description: _UnitsDescription
 
     @property
     @override
@@ -1181,6 +880,76 @@ class IntervalsGearSensor(IntervalsGearEntity, SensorEntity):
         if (suggested_unit_fn := self.entity_description.suggested_unit_fn) is not None:
             return suggested_unit_fn(self.hass.config.units)
         return super().suggested_unit_of_measurement
+
+
+class IntervalsSensor(IntervalsEntity, _UnitSystemSensor):
+    """A value of the athlete's snapshot."""
+
+    entity_description: IntervalsSensorEntityDescription
+    _unsub_change: CALLBACK_TYPE | None = None
+
+    @property
+    @override
+    def native_value(self) -> StateType | datetime:
+        """The value of this sensor in the snapshot."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """What identifies the record the value comes from."""
+        if (attrs_fn := self.entity_description.attrs_fn) is None:
+            return None
+        return attrs_fn(self.coordinator.data)
+
+    @property
+    @override
+    def last_reset(self) -> datetime | None:
+        """The start of a total's period, at the athlete's midnight."""
+        if (last_reset_fn := self.entity_description.last_reset_fn) is None:
+            return None
+        return last_reset_fn(self.coordinator.data)
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Wake up when the value changes by itself (the next workout starts)."""
+        await super().async_added_to_hass()
+        self._schedule_change()
+        self.async_on_remove(self._cancel_change)
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        self._schedule_change()
+        super()._handle_coordinator_update()
+
+    def _schedule_change(self) -> None:
+        self._cancel_change()
+        changes_at_fn = self.entity_description.changes_at_fn
+        if changes_at_fn is None or self.coordinator.data is None:
+            return
+        if (when := changes_at_fn(self.coordinator.data)) is not None:
+            self._unsub_change = async_track_point_in_utc_time(
+                self.hass, self._async_changed, dt_util.as_utc(when)
+            )
+
+    @callback
+    def _async_changed(self, _now: datetime) -> None:
+        self._unsub_change = None
+        self._schedule_change()
+        self.async_write_ha_state()
+
+    @callback
+    def _cancel_change(self) -> None:
+        if self._unsub_change is not None:
+            self._unsub_change()
+            self._unsub_change = None
+
+
+class IntervalsGearSensor(IntervalsGearEntity, _UnitSystemSensor):
+    """A total of one piece of gear."""
+
+    entity_description: IntervalsGearSensorEntityDescription
 
     @property
     @override

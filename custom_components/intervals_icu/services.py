@@ -24,8 +24,8 @@ from .api import WellnessUpdate
 from .const import DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 from .errors import handle_request_errors
-from .history_import import statistics_available
-from .planned import event_as_dict
+from .statistics.writer import statistics_available
+from .training.plan import event_as_dict
 
 SERVICE_SET_WELLNESS: Final = "set_wellness"
 SERVICE_GET_ACTIVITIES: Final = "get_activities"
@@ -221,7 +221,7 @@ async def _async_get_events(call: ServiceCall) -> ServiceResponse:
     zone = coordinator.data.zone
     return {
         "events": [
-            event_as_dict(e, zone)
+            {**event_as_dict(e, zone)}
             for e in sorted(events, key=lambda e: (e.start_local, e.id))
         ]
     }

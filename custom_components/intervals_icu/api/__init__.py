@@ -1,12 +1,8 @@
 """A small typed async client of the Intervals.icu API."""
 
-from .client import (
-    DEFAULT_BASE_URL,
-    SELF,
-    ClientStats,
-    IntervalsClient,
-    normalize_athlete_id,
-)
+from .activities import ACTIVITY_API_FIELDS, ACTIVITY_FIELDS, TOTALS_FIELDS, Activity
+from .athlete import Athlete, SportSettings
+from .client import IntervalsClient
 from .curves import PaceCurve, PowerCurve, curve_id
 from .errors import (
     IntervalsAccessDeniedError,
@@ -19,19 +15,10 @@ from .errors import (
     IntervalsResponseError,
     IntervalsServerError,
 )
+from .events import Event
 from .gear import Gear, Reminder
-from .models import (
-    ACTIVITY_API_FIELDS,
-    ACTIVITY_FIELDS,
-    TOTALS_FIELDS,
-    Activity,
-    Athlete,
-    Event,
-    SportInfo,
-    SportSettings,
-    Wellness,
-    WellnessUpdate,
-)
+from .transport import DEFAULT_BASE_URL, SELF, ClientStats, normalize_athlete_id
+from .wellness import SportInfo, Wellness, WellnessUpdate
 
 __all__ = [
     "ACTIVITY_API_FIELDS",

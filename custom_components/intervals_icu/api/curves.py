@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .errors import IntervalsResponseError
-from .models import (
+from .parse import (
     DISTANCE,
     DURATION,
     POWER,

@@ -7,19 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from homeassistant.const import UnitOfLength
-from homeassistant.util import dt as dt_util
-from homeassistant.util.json import JsonValueType
-from homeassistant.util.unit_conversion import DistanceConverter
-from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
+from ..api import Event
+from ..api.parse import JsonScalar
 
-from .api import Event
-from .const import WORKOUT
+# The calendar category of planned workouts.
+WORKOUT = "WORKOUT"
 
 # Categories that are about a day, not a moment, when they carry no time.
 DAY_CATEGORIES = frozenset({"NOTE", "HOLIDAY", "SICK", "INJURED"})
 # A timed event without an end or a planned duration lasts this long.
 DEFAULT_DURATION = timedelta(hours=1)
+METRES_PER_MILE = 1609.344
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +31,6 @@ class Span:
     def all_day(self) -> bool:
         """True for an event of whole days."""
         return not isinstance(self.start, datetime)
-
-    def instants(self) -> tuple[datetime, datetime]:
-        """Start and end as aware instants; whole days as Home Assistant reads them.
-
-        Home Assistant shows a date on that date of its own zone, so that is
-        the interval a date covers when asked what overlaps a time range.
-        """
-        return _instant(self.start), _instant(self.end)
-
-
-def _instant(value: date | datetime) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return dt_util.start_of_local_day(value)
 
 
 def is_all_day(event: Event) -> bool:
@@ -109,10 +93,10 @@ def _duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def description(event: Event, units: UnitSystem) -> str | None:
+def description(event: Event, *, miles: bool = False) -> str | None:
     """The event's own text, then its planned duration, distance and load.
 
-    The distance is in km, or in miles for a US-customary installation.
+    The distance is in km, or in miles when asked (a US-customary installation).
     """
     lines: list[str] = []
     if event.description and event.description.strip():
@@ -121,13 +105,8 @@ def description(event: Event, units: UnitSystem) -> str | None:
     if event.moving_time:
         facts.append(f"Duration: {_duration(event.moving_time)}")
     if event.distance:
-        unit = (
-            UnitOfLength.MILES
-            if units is US_CUSTOMARY_SYSTEM
-            else UnitOfLength.KILOMETERS
-        )
-        shown = DistanceConverter.convert(event.distance, UnitOfLength.METERS, unit)
-        facts.append(f"Distance: {shown:.1f} {unit}")
+        per, unit = (METRES_PER_MILE, "mi") if miles else (1000.0, "km")
+        facts.append(f"Distance: {event.distance / per:.1f} {unit}")
     if event.training_load is not None:
         facts.append(f"Load: {event.training_load:.0f}")
     if facts:
@@ -160,7 +139,7 @@ def next_workout_ends(event: Event, zone: ZoneInfo) -> datetime:
     return event.start_local.replace(tzinfo=zone)
 
 
-def event_as_dict(event: Event, zone: ZoneInfo) -> dict[str, JsonValueType]:
+def event_as_dict(event: Event, zone: ZoneInfo) -> dict[str, JsonScalar]:
     """One planned event for an action's response: `Event.as_dict()` and its span."""
     span = event_span(event, zone)
     return {

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from custom_components.intervals_icu.api import Activity, Wellness
 from custom_components.intervals_icu.const import DEFAULT_GROUPS
-from custom_components.intervals_icu.history import (
+from custom_components.intervals_icu.statistics.rows import (
     METRICS,
     SumRow,
     daily_means,
@@ -16,6 +16,7 @@ from custom_components.intervals_icu.history import (
     hourly_sums,
     sum_key,
     sum_keys,
+    sums,
     utc_hour,
 )
 
@@ -42,7 +43,7 @@ def test_rows_at_the_hour_each_activity_started_cumulative() -> None:
         act("c", datetime(2024, 3, 3, 18, 5), "Ride", distance=40_000),
         act("d", datetime(2024, 3, 4, 9, 0), "Run", is_stub=True),
     ]
-    rows = hourly_sums(activities, AMS, GROUPS, "i1")
+    rows = hourly_sums(activities, AMS, GROUPS, "i1").rows
     # 07:xx in Amsterdam in winter is 06:00 UTC; both runs share that hour.
     assert rows["i1_run_distance"] == [
         SumRow(datetime(2024, 3, 2, 6, tzinfo=UTC), 15_000.0, 15_000.0)
@@ -114,7 +115,7 @@ activity_lists = st.lists(
 def test_every_row_is_the_naive_sum_up_to_its_hour(
     activities: list[Activity],
 ) -> None:
-    rows = hourly_sums(activities, AMS, GROUPS, "i1")
+    rows = hourly_sums(activities, AMS, GROUPS, "i1").rows
     for group in (*GROUPS, "all"):
         for metric in METRICS:
             series = rows[sum_key("i1", group, metric)]
@@ -132,13 +133,9 @@ def test_every_row_is_the_naive_sum_up_to_its_hour(
 def test_rewrite_from_an_hour_equals_the_full_computation(
     activities: list[Activity], since_local: datetime
 ) -> None:
-    full = hourly_sums(activities, AMS, GROUPS, "i1")
+    full = hourly_sums(activities, AMS, GROUPS, "i1").rows
     since = since_local.replace(minute=0, second=0, microsecond=0, tzinfo=UTC)
-    before = {
-        key: next((r.sum for r in reversed(series) if r.start < since), 0.0)
-        for key, series in full.items()
-    }
-    tail = hourly_sums(activities, AMS, GROUPS, "i1", since=since, sums_before=before)
+    tail = hourly_sums(activities, AMS, GROUPS, "i1", since=since).rows
     for key, series in full.items():
         expected = [r for r in series if r.start >= since]
         assert len(tail[key]) == len(expected)
@@ -151,7 +148,7 @@ def test_a_deleted_activity_leaves_a_row_with_no_change() -> None:
     first = act("a", datetime(2024, 5, 1, 8), distance=1000)
     gone = act("b", datetime(2024, 5, 2, 8), distance=2000)
     last = act("c", datetime(2024, 5, 3, 8), distance=4000)
-    old = hourly_sums([first, gone, last], AMS, GROUPS, "i1")
+    old = hourly_sums([first, gone, last], AMS, GROUPS, "i1").rows
     since = first_changed_hour([first, gone, last], [first, last], AMS)
     assert since == datetime(2024, 5, 2, 6, tzinfo=UTC)
     key = "i1_run_distance"
@@ -161,13 +158,28 @@ def test_a_deleted_activity_leaves_a_row_with_no_change() -> None:
         GROUPS,
         "i1",
         since=since,
-        sums_before={key: 1000.0},
-        rewrite_hours={key: [r.start for r in old[key]]},
+        written={key: [r.start for r in old[key]]},
     )
-    assert new[key] == [
+    assert new.rows[key] == [
         SumRow(datetime(2024, 5, 2, 6, tzinfo=UTC), 0.0, 1000.0),
         SumRow(datetime(2024, 5, 3, 6, tzinfo=UTC), 4000.0, 5000.0),
     ]
+    # That hour holds a row but no activity: it is written again next time.
+    assert new.empty[key] == [datetime(2024, 5, 2, 6, tzinfo=UTC)]
+    assert new.empty["i1_ride_distance"] == []
+
+
+def test_sums_continue_from_the_base_before_the_window() -> None:
+    older = [act("o", datetime(2019, 5, 1, 8), distance=700, training_load=9)]
+    recent = [act("a", datetime(2024, 5, 1, 8), distance=1000)]
+    base = sums(older, GROUPS, "i1")
+    assert base["i1_run_distance"] == 700.0
+    assert base["i1_all_count"] == 1.0
+    assert base["i1_ride_distance"] == 0.0
+    whole = hourly_sums([*older, *recent], AMS, GROUPS, "i1").rows
+    window = hourly_sums(recent, AMS, GROUPS, "i1", base=base).rows
+    for key, series in window.items():
+        assert series == [row for row in whole[key] if row.start.year == 2024]
 
 
 def test_first_changed_hour() -> None:

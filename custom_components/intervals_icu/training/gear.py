@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .api import Gear, Reminder
+from ..api import Gear, Reminder
 
 # A reminder is used up at 100 % of any of its limits.
 USED_UP = 100.0

@@ -1,10 +1,10 @@
-"""Bests and gear: when they are fetched, what they add to the snapshot, records.
+"""Curves and gear: fetched only when an activity could have changed them.
 
 They change only when an activity arrives (or the athlete edits gear on the
 website), so they are fetched at start-up, in the daily reconcile, after an
-update that found a new activity, and after a reminder is reset; an hourly
-update that found nothing new costs no request for them. A failed fetch keeps
-the last values and is tried again on the next update.
+update that found a new activity, and after a write that touched them; an
+hourly update that found nothing new costs no request for them. A failed
+fetch keeps the last values and is tried again on the next update.
 """
 
 from __future__ import annotations
@@ -12,35 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Protocol, override
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.storage import Store
-
-from .api import (
+from ..api import (
     Gear,
     IntervalsAuthenticationError,
     IntervalsClient,
     IntervalsError,
     SportSettings,
 )
-from .bests import (
-    RUN_TARGETS,
-    SWIM_TARGETS,
-    Best,
-    NewRecord,
-    RecordBook,
-    detect_records,
-    pace_bests,
-    power_bests,
-)
-from .const import DOMAIN, LOGGER
-from .gear import in_use
+from ..const import LOGGER
+from ..training.bests import RUN_TARGETS, SWIM_TARGETS, Best, pace_bests, power_bests
+from ..training.gear import in_use
+from ..training.records import NewRecord, RecordBook, detect_records
 
-STORAGE_VERSION = 1
-SAVE_DELAY = 5
 # The sports whose curves the bests come from.
 POWER_SPORT = "Ride"
 RUN_SPORT = "Run"
@@ -55,7 +39,7 @@ type DateLookup = Callable[[str], date | None]
 
 @dataclass(frozen=True, kw_only=True)
 class BestsGearData:
-    """Bests of the year, gear in use, and the records an update set."""
+    """Bests of the year and the gear in use, as last fetched."""
 
     year: int
     bests: Mapping[str, Best | None] = field(default_factory=dict)
@@ -67,81 +51,6 @@ class BestsGearData:
     def gear_by_id(self, gear_id: str) -> Gear | None:
         """The gear item in use with that id."""
         return next((g for g in self.gear if g.id == gear_id), None)
-
-
-class BookStore(Protocol):
-    """Where the record book is kept."""
-
-    async def async_load(self) -> RecordBook | None:
-        """The saved book, if any."""
-
-    async def async_save(self, book: RecordBook) -> None:
-        """Keep the book now."""
-
-    def async_schedule_save(self, book: RecordBook) -> None:
-        """Keep the book soon."""
-
-
-class RecordStore:
-    """The record book on disk, beside the activity cache."""
-
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        """Keep it in `.storage/intervals_icu.<entry_id>.records`."""
-        self._store: Store[dict[str, Any]] = _RecordStore(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.records", private=True
-        )
-        self._pending: RecordBook | None = None
-        self._closed = False
-
-    async def async_load(self) -> RecordBook | None:
-        """The saved book; none (a quiet fresh start) if missing or unusable."""
-        try:
-            data = await self._store.async_load()
-        except Exception:  # noqa: BLE001 - an unreadable book only means a fresh start
-            LOGGER.warning("The record book could not be read; starting afresh")
-            return None
-        return RecordBook.from_dict(data)
-
-    async def async_save(self, book: RecordBook) -> None:
-        """Write the book now: a record found must not be lost."""
-        if self._closed:
-            return
-        self._pending = None
-        await self._store.async_save(book.as_dict())
-
-    def async_schedule_save(self, book: RecordBook) -> None:
-        """Write the book in a moment (after an announcement)."""
-        if self._closed:
-            return
-        self._pending = book
-        self._store.async_delay_save(book.as_dict, SAVE_DELAY)
-
-    async def async_close(self) -> None:
-        """The entry unloads: write what is waiting now, then never again."""
-        if self._closed:
-            return
-        self._closed = True
-        if (book := self._pending) is not None:
-            self._pending = None
-            await self._store.async_save(book.as_dict())
-
-    async def async_remove(self) -> None:
-        """Delete the book."""
-        self._closed = True
-        self._pending = None
-        await self._store.async_remove()
-
-
-class _RecordStore(Store[dict[str, Any]]):
-    @override
-    async def _async_migrate_func(
-        self,
-        old_major_version: int,
-        old_minor_version: int,
-        old_data: dict[str, Any],
-    ) -> dict[str, Any]:
-        # Version 1 is the first; an unknown one is a fresh start.
-        return {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,42 +75,41 @@ def curve_sports(
     return sports
 
 
-class BestsGearTracker:
-    """Fetches curves and gear when due and keeps what they showed."""
+class CurvesAndGear:
+    """Fetches curves and gear when due, and keeps what they showed.
 
-    def __init__(
-        self, client: IntervalsClient, athlete_id: str, store: BookStore
-    ) -> None:
+    Also keeps the record book: which bests improved, and which of those
+    were not announced yet (kept on disk with it, so a restart loses none).
+    """
+
+    def __init__(self, client: IntervalsClient, athlete_id: str) -> None:
         """Start stale: the first update fetches everything."""
         self.client = client
         self.athlete_id = athlete_id
-        self.store = store
         self.data: BestsGearData | None = None
-        self._book: RecordBook | None = None
+        self.book: RecordBook | None = None
+        self.book_revision = 0
+        """Counts the book's changes, so that an unchanged book is not written."""
         self._parts: dict[str, _Part] = {}
         self._year: int | None = None
         self._stale: set[str] = {*CURVE_SPORTS, GEAR}
         self._failing = False
 
-    async def async_load(self) -> None:
-        """Read the record book, so a restart announces nothing again."""
-        self._book = await self.store.async_load()
-
     def mark_stale(self, parts: Iterable[str] = ALL_PARTS) -> None:
         """Fetch these (curve sports, GEAR) again on the next update."""
         self._stale.update(parts)
 
-    def apply_gear(self, gear: Gear) -> None:
+    def apply_gear(self, gear: Gear) -> BestsGearData | None:
         """Take a gear item as a write returned it (a reminder reset)."""
-        if self.data is None:
-            return
-        items = tuple(gear if g.id == gear.id else g for g in self.data.gear)
-        self.data = replace(self.data, gear=tuple(in_use(items)))
+        if self.data is not None:
+            items = tuple(gear if g.id == gear.id else g for g in self.data.gear)
+            self.data = replace(self.data, gear=tuple(in_use(items)))
+        return self.data
 
     async def async_update(
         self, *, today: date, due: Iterable[str], dates: DateLookup
     ) -> BestsGearData | None:
-        """Fetch what is due; return the snapshot part (records only if new)."""
+        """Fetch what is due; return what the entities show."""
         self.mark_stale(due)
         if self._year != today.year:
             # A new year's curves start from nothing: all of them, now.
@@ -229,12 +137,15 @@ class BestsGearTracker:
 
     def take_unannounced(self) -> tuple[NewRecord, ...]:
         """The records still to announce, oldest first; from now on, announced."""
-        book = self._book
+        book = self.book
         if book is None or not book.pending:
             return ()
-        self._book = replace(book, pending=())
-        self.store.async_schedule_save(self._book)
+        self._set_book(replace(book, pending=()))
         return book.pending
+
+    def _set_book(self, book: RecordBook) -> None:
+        self.book = book
+        self.book_revision += 1
 
     async def _fetch(self, today: date, dates: DateLookup) -> BestsGearData:
         gear = () if self.data is None else self.data.gear
@@ -257,11 +168,10 @@ class BestsGearTracker:
         bests = {k: v for part in self._parts.values() for k, v in part.bests.items()}
         starts = {k: v for part in self._parts.values() for k, v in part.starts.items()}
         if fetched:
-            # The records found join those still to announce, on disk at once.
-            _, book = detect_records(self._book, today.year, bests)
-            if book != self._book:
-                await self.store.async_save(book)
-                self._book = book
+            # The records found join those still to announce.
+            _, book = detect_records(self.book, today.year, bests)
+            if book != self.book:
+                self._set_book(book)
         return BestsGearData(
             year=today.year,
             bests=bests,
@@ -296,24 +206,3 @@ def _holder_dates(
         if day is not None:
             found[best.activity_id] = day
     return found
-
-
-def gear_device_id(athlete_id: str, gear_id: str) -> str:
-    """The device identifier of a gear item (the athlete's is the bare id)."""
-    return f"{athlete_id}_gear_{gear_id}"
-
-
-@callback
-def async_remove_gone_gear(
-    hass: HomeAssistant, entry: ConfigEntry, athlete_id: str, gear_ids: set[str]
-) -> None:
-    """Remove the devices (and so the entities) of gear retired or deleted."""
-    wanted = {(DOMAIN, gear_device_id(athlete_id, g)) for g in gear_ids}
-    prefix = gear_device_id(athlete_id, "")
-    registry = dr.async_get(hass)
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        ours = {i for i in device.identifiers if i[0] == DOMAIN}
-        if any(i[1].startswith(prefix) for i in ours) and not ours & wanted:
-            registry.async_update_device(
-                device.id, remove_config_entry_id=entry.entry_id
-            )

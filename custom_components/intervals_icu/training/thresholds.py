@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .api import SportInfo, SportSettings, Wellness
+from ..api import SportInfo, SportSettings, Wellness
 
 # pace_units -> (metres the pace is given per, label). Intervals.icu always
 # sends the threshold as a speed in m/s; this is only how the athlete reads it.

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from .aggregate import ALL
-from .api import Activity, Wellness
-from .api.pacing import paced
+from ..api import Activity, Wellness
+from ..training.totals import ALL, group_sums
 
 # Order matters: it is the order of the values summed per hour below.
 METRICS: tuple[str, ...] = (
@@ -26,7 +25,7 @@ METRICS: tuple[str, ...] = (
     "training_load",
     "count",
 )
-# Statistic suffix -> how a wellness record gives that day's value.
+# The daily means: fitness (CTL), fatigue (ATL) and form (CTL - ATL).
 MEANS: tuple[str, ...] = ("fitness", "fatigue", "form")
 
 
@@ -79,79 +78,68 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
     return utc_hour(datetime.combine(day, time.min), zone)
 
 
-def _by_hour(
-    activities: Iterable[Activity],
-    zone: ZoneInfo,
-    groups: Mapping[str, frozenset[str]],
-    since: datetime | None,
-) -> dict[str, dict[datetime, list[float]]]:
-    """Per group: UTC hour -> [distance, moving time, elevation, load, count]."""
-    member_of: dict[str | None, tuple[str, ...]] = {}
-    for name, types in groups.items():
-        for activity_type in types:
-            member_of[activity_type] = (*member_of.get(activity_type, ()), name)
-    hours: dict[str, dict[datetime, list[float]]] = {g: {} for g in (*groups, ALL)}
-    for activity in paced(activities):
-        if activity.is_stub:
-            continue
-        hour = utc_hour(activity.start_local, zone)
-        if since is not None and hour < since:
-            continue
-        values = (
-            activity.distance or 0.0,
-            activity.moving_time or 0.0,
-            activity.elevation_gain or 0.0,
-            activity.training_load or 0.0,
-            1.0,
-        )
-        for name in (ALL, *member_of.get(activity.type, ())):
-            bucket = hours[name].get(hour)
-            if bucket is None:
-                hours[name][hour] = list(values)
-            else:
-                for index, value in enumerate(values):
-                    bucket[index] += value
-    return hours
+@dataclass(frozen=True, slots=True)
+class HourlySums:
+    """Rows of every sum statistic, and the hours among them without an activity."""
+
+    rows: dict[str, list[SumRow]]
+    """By `sum_key`, oldest first."""
+    empty: dict[str, list[datetime]]
+    """By `sum_key`: hours written again with no activity in them any more."""
 
 
 def hourly_sums(
     activities: Iterable[Activity],
     zone: ZoneInfo,
-    groups: Mapping[str, frozenset[str]],
+    groups: Mapping[str, Iterable[str]],
     athlete_id: str,
     *,
+    base: Mapping[str, float] | None = None,
     since: datetime | None = None,
-    sums_before: Mapping[str, float] | None = None,
-    rewrite_hours: Mapping[str, Iterable[datetime]] | None = None,
-) -> dict[str, list[SumRow]]:
-    """Hourly rows of every sum statistic, keyed by `sum_key`.
+    written: Mapping[str, Iterable[datetime]] | None = None,
+) -> HourlySums:
+    """Hourly rows of every sum statistic, counting from `base`.
 
-    Without `since`, the whole history from zero. With `since` (a UTC hour),
-    only the rows from that hour on, continuing from `sums_before` (the sum of
-    each statistic just before `since`; missing means 0). `rewrite_hours` are
-    hours from `since` on that already hold a row of a statistic: they get a
-    row again (with no change if nothing started then any more), so that a
-    deleted or moved activity leaves no stale sum behind. Strava stubs carry
-    no numbers and are never counted.
+    `base` is each statistic's sum of everything before `activities` (missing
+    means 0). With `since` (a UTC hour), only the rows from that hour on.
+    `written` are hours that hold a row of a statistic already: they get one
+    again, with no change if nothing started then any more, so that a deleted
+    or moved activity leaves no stale sum behind. Strava stubs are never counted.
     """
-    hours = _by_hour(activities, zone, groups, since)
-    before = sums_before or {}
-    keep = rewrite_hours or {}
+    hours = group_sums(activities, groups, lambda a: (utc_hour(a.start_local, zone),))
+    base = base or {}
+    written = written or {}
     rows: dict[str, list[SumRow]] = {}
+    empty: dict[str, list[datetime]] = {}
     for name, by_hour in hours.items():
         for index, metric in enumerate(METRICS):
             key = sum_key(athlete_id, name, metric)
-            starts = set(by_hour)
-            starts.update(h for h in keep.get(key, ()) if since is None or h >= since)
-            total = before.get(key, 0.0)
+            extra = {h for h in written.get(key, ()) if since is None or h >= since}
+            total = base.get(key, 0.0)
             out: list[SumRow] = []
-            for hour in paced(sorted(starts)):
-                bucket = by_hour.get(hour)
+            for start in sorted(extra.union(by_hour)):
+                bucket = by_hour.get(start)
                 change = bucket[index] if bucket is not None else 0.0
                 total += change
-                out.append(SumRow(hour, change, total))
+                if since is None or start >= since:
+                    out.append(SumRow(start, change, total))
             rows[key] = out
-    return rows
+            empty[key] = sorted(extra.difference(by_hour))
+    return HourlySums(rows, empty)
+
+
+def sums(
+    activities: Iterable[Activity],
+    groups: Mapping[str, Iterable[str]],
+    athlete_id: str,
+) -> dict[str, float]:
+    """The sum of the activities in each sum statistic, by `sum_key`."""
+    totals = group_sums(activities, groups, lambda _: (None,))
+    return {
+        sum_key(athlete_id, name, metric): (by_key[None][index] if by_key else 0.0)
+        for name, by_key in totals.items()
+        for index, metric in enumerate(METRICS)
+    }
 
 
 def daily_means(
@@ -205,7 +193,7 @@ def first_changed_hour(
     before = {a.id: a for a in old}
     after = {a.id: a for a in new}
     earliest: datetime | None = None
-    for key in paced(before.keys() | after.keys()):
+    for key in before.keys() | after.keys():
         a, b = before.get(key), after.get(key)
         if a is not None and b is not None and _counted(a) == _counted(b):
             continue

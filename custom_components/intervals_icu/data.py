@@ -1,0 +1,119 @@
+"""The snapshot every entity reads: what one update brought, worked out once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from .api import Activity, Athlete, Event, Wellness
+from .const import DEFAULT_URL
+from .sync.athlete_sync import Fetched
+from .sync.curves_gear import BestsGearData
+from .training.goals import GoalStatus, goal_status
+from .training.totals import (
+    LastYear,
+    Period,
+    SportGroups,
+    Totals,
+    aggregate,
+    count_stubs,
+    last_year,
+    latest,
+    period_starts,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalsData:
+    """Everything the entities show, computed once per update."""
+
+    athlete: Athlete
+    zone: ZoneInfo
+    today: date
+    """The athlete's today, in the athlete's time zone."""
+    now_local: datetime
+    """The athlete's wall time when the update ran."""
+    starts: Mapping[Period, date]
+    totals: Mapping[str, Mapping[Period, Totals]]
+    last_year: Mapping[str, LastYear] = field(default_factory=dict)
+    """Per group (and `all`): last year to this calendar day, and all of it."""
+    wellness: tuple[Wellness, ...] = ()
+    """Newest first, the athlete's last days."""
+    last_activity: Activity | None = None
+    activities_ytd: int = 0
+    """Activities this year, Strava stubs included."""
+    strava_stubs_ytd: int = 0
+    events: tuple[Event, ...] = ()
+    """Calendar events from today on, by start."""
+    groups: SportGroups = field(default_factory=lambda: SportGroups({}))
+    """The sport groups switched on, with their activity types."""
+    bests_gear: BestsGearData | None = None
+    """Bests of the year and gear; None until they could first be fetched."""
+    base_url: str = DEFAULT_URL
+    """The server's address without a trailing slash: activity pages start here."""
+    goals: Mapping[str, float] = field(default_factory=dict)
+    """This year's distance goal per group in metres; a missing or 0 goal is none."""
+
+    def goal(self, group: str) -> GoalStatus:
+        """Progress, gap and projection of the group's distance this year."""
+        distance = self.totals[group][Period.YEAR].distance
+        return goal_status(distance, self.goals.get(group), self.now_local)
+
+    def activity_url(self, activity_id: str) -> str:
+        """The activity's page on Intervals.icu (or the configured server)."""
+        return f"{self.base_url}/activities/{activity_id}"
+
+    def period_start(self, period: Period) -> datetime:
+        """The instant the period began, in the athlete's zone."""
+        day = self.starts[period]
+        return datetime(day.year, day.month, day.day, tzinfo=self.zone)
+
+    def latest_wellness(
+        self, read: Callable[[Wellness], float | None]
+    ) -> tuple[float, date] | None:
+        """The most recent non-null value read from a wellness day, and its day."""
+        for record in self.wellness:
+            if (value := read(record)) is not None:
+                return value, record.day
+        return None
+
+
+def build_snapshot(
+    fetched: Fetched,
+    groups: SportGroups,
+    goals: Mapping[str, float],
+    base_url: str,
+) -> IntervalsData:
+    """Work out the snapshot; tens of thousands of activities, so in a worker thread."""
+    activities = fetched.activities
+    today = fetched.today
+    starts = period_starts(today)
+    year_start = datetime.combine(starts[Period.YEAR], datetime.min.time())
+    end = datetime.combine(today, datetime.max.time())
+    return IntervalsData(
+        athlete=fetched.athlete,
+        zone=fetched.zone,
+        today=today,
+        now_local=fetched.now_local,
+        starts=starts,
+        totals=aggregate(activities, groups, today),
+        last_year=last_year(activities, groups, today),
+        wellness=tuple(
+            sorted(
+                (w for w in fetched.wellness if w.day <= today),
+                key=lambda w: w.day,
+                reverse=True,
+            )
+        ),
+        last_activity=latest(a for a in activities if a.start_local <= end),
+        activities_ytd=sum(1 for a in activities if year_start <= a.start_local <= end),
+        strava_stubs_ytd=count_stubs(activities, starts[Period.YEAR]),
+        events=tuple(sorted(fetched.events, key=lambda e: (e.start_local, e.id))),
+        groups=groups,
+        bests_gear=fetched.bests_gear,
+        base_url=base_url,
+        goals=MappingProxyType(dict(goals)),
+    )

@@ -1,0 +1,1 @@
+"""The athlete's whole history in Home Assistant's long-term statistics."""

@@ -1,0 +1,1 @@
+"""What is fetched when, and what is kept between updates and restarts."""
