@@ -467,10 +467,11 @@ async def test_reset_turns_service_due_off(
     await hass.services.async_call(
         "button", "press", {"entity_id": button}, blocking=True
     )
-    await hass.async_block_till_done()
-    [put] = emulator.state.log.matching("reminder", method="PUT")
-    assert put.path.endswith("/gear/c1/reminder/3")
+    # Shown at once, as the reset returned it: no refresh, nothing to wait for.
     assert hass.states.get(chain).state == STATE_OFF
+    [put] = emulator.state.log
+    assert put.method == "PUT"
+    assert put.path.endswith("/gear/c1/reminder/3")
     assert hass.states.get(chain).attributes["reminders"][0]["percent_used"] == 0.0
     # The service agrees, and the limit is still there.
     stored = next(

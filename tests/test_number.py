@@ -8,6 +8,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.intervals_icu.const import CONF_GROUPS, DOMAIN
 from homeassistant.components.number import (
     ATTR_VALUE,
     DOMAIN as NUMBER_DOMAIN,
@@ -109,3 +110,21 @@ async def test_goal_is_restored_after_a_restart(
     state = hass.states.get(RUN_GOAL)
     assert state is not None
     assert float(state.state) == pytest.approx((metres or 0.0) / 1000)
+
+
+async def test_a_group_switched_off_takes_its_goal_along(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    """Like the group's sensors, its goal goes: not left behind as unavailable."""
+    registry = er.async_get(hass)
+    swim_goal = f"{ATHLETE_ID}_swim_distance_goal"
+    assert registry.async_get_entity_id(NUMBER_DOMAIN, DOMAIN, swim_goal)
+    hass.config_entries.async_update_entry(
+        setup_integration,
+        options={CONF_GROUPS: {"run": ["Run"], "ride": ["Ride"]}},
+    )
+    assert await hass.config_entries.async_reload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get_entity_id(NUMBER_DOMAIN, DOMAIN, swim_goal) is None
+    run_goal = f"{ATHLETE_ID}_run_distance_goal"
+    assert registry.async_get_entity_id(NUMBER_DOMAIN, DOMAIN, run_goal)
