@@ -1,7 +1,7 @@
 """Declarative fault rules that make the emulator misbehave on purpose."""
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http import HTTPStatus
@@ -35,6 +35,7 @@ class FaultKind(StrEnum):
     WRONG_SHAPE = "wrong_shape"  # 200 with the real JSON reshaped
     RESET = "reset"  # headers and half the body, then the connection aborts
     CLOSE = "close"  # close the connection without any response
+    QUERY = "query"  # answer as if the query had been `rewrite(query)`
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Fault:
     kind: FaultKind
     path: str = ".*"  # regular expression, searched in the request path
     method: str | None = None  # None matches any method
+    params: Mapping[str, str] = field(default_factory=dict)  # query it must have
     times: int | None = None  # None: forever; else the rule goes after N hits
     status: int = 200
     body: str | bytes | list[Any] | dict[str, Any] | None = None
@@ -52,6 +54,7 @@ class Fault:
     delay: float = 0.0
     shape: Shape = "object"
     gate: asyncio.Event | None = None
+    rewrite: Callable[[dict[str, str]], dict[str, str]] | None = None
     hits: int = 0
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
@@ -59,11 +62,16 @@ class Fault:
         """Compile the path pattern once."""
         self._pattern = re.compile(self.path)
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(
+        self, method: str, path: str, query: Mapping[str, str] | None = None
+    ) -> bool:
         """Tell whether the rule applies to this request and is still active."""
         if self.exhausted:
             return False
         if self.method is not None and self.method.upper() != method.upper():
+            return False
+        given = query or {}
+        if any(given.get(key) != value for key, value in self.params.items()):
             return False
         return self._pattern.search(path) is not None
 
@@ -138,9 +146,17 @@ class Fault:
         path: str = ".*",
         method: str | None = None,
         times: int | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> Fault:
         """Keep the request waiting until `gate` is set (no clock involved)."""
-        return cls(FaultKind.HOLD, path=path, method=method, times=times, gate=gate)
+        return cls(
+            FaultKind.HOLD,
+            path=path,
+            method=method,
+            times=times,
+            gate=gate,
+            params=dict(params or {}),
+        )
 
     @classmethod
     def append(
@@ -202,6 +218,20 @@ class Fault:
     ) -> Fault:
         """Send headers and half the body, then abort the connection."""
         return cls(FaultKind.RESET, path=path, method=method, times=times)
+
+    @classmethod
+    def query(
+        cls,
+        rewrite: Callable[[dict[str, str]], dict[str, str]],
+        *,
+        path: str = ".*",
+        method: str | None = None,
+        times: int | None = None,
+    ) -> Fault:
+        """Answer as if asked `rewrite(query)`: a server that ignores a parameter."""
+        return cls(
+            FaultKind.QUERY, path=path, method=method, times=times, rewrite=rewrite
+        )
 
     @classmethod
     def close(

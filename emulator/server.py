@@ -35,11 +35,11 @@ class _Outcome:
     fault: str | None = None
 
 
-def _take_faults(state: EmulatorState, method: str, path: str) -> list[Fault]:
+def _take_faults(state: EmulatorState, request: web.Request) -> list[Fault]:
     """Return matching rules up to the first non-delay one, counting their hits."""
     taken: list[Fault] = []
     for rule in list(state.faults):
-        if not rule.matches(method, path):
+        if not rule.matches(request.method, request.path, request.query):
             continue
         rule.hits += 1
         if rule.exhausted:
@@ -110,6 +110,23 @@ async def _dispatch(
         return json_response(spring_error(state, exc.status, request.path), exc.status)
 
 
+async def _wait_for_faults(
+    state: EmulatorState, request: web.Request, outcome: _Outcome
+) -> Fault | None:
+    """Wait as delays and holds say; return the fault that shapes the answer."""
+    fault: Fault | None = None
+    for rule in _take_faults(state, request):
+        outcome.fault = rule.kind.value
+        if rule.kind is FaultKind.DELAY:
+            await asyncio.sleep(rule.delay)
+        elif rule.kind is FaultKind.HOLD:
+            assert rule.gate is not None
+            await rule.gate.wait()
+        else:
+            fault = rule
+    return fault
+
+
 async def _serve(
     request: web.Request, handler: Handler, state: EmulatorState, outcome: _Outcome
 ) -> web.StreamResponse:
@@ -121,22 +138,18 @@ async def _serve(
             429,
             {"Retry-After": str(limiter.retry_after)},
         )
-    fault: Fault | None = None
-    for rule in _take_faults(state, request.method, request.path):
-        outcome.fault = rule.kind.value
-        if rule.kind is FaultKind.DELAY:
-            await asyncio.sleep(rule.delay)
-        elif rule.kind is FaultKind.HOLD:
-            assert rule.gate is not None
-            await rule.gate.wait()
-        else:
-            fault = rule
+    fault = await _wait_for_faults(state, request, outcome)
     if fault is not None and fault.kind in {FaultKind.STATUS, FaultKind.HTML}:
         return _fault_response(fault)
     if fault is not None and fault.kind is FaultKind.CLOSE:
         if request.transport is not None:
             request.transport.close()
         return web.Response()  # never sent: the transport is gone
+    if fault is not None and fault.kind is FaultKind.QUERY:
+        assert fault.rewrite is not None
+        query = fault.rewrite(dict(request.query))
+        request = request.clone(rel_url=request.rel_url.with_query(query))
+        fault = None
     response = await _dispatch(request, handler, state)
     if fault is None or not isinstance(response, web.Response):
         return response

@@ -1,11 +1,17 @@
 """Fetching the whole history from the emulator: paged, only the fields needed."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 import math
+from typing import Any
 
 import pytest
 
-from custom_components.intervals_icu.api import TOTALS_FIELDS, IntervalsClient
+from custom_components.intervals_icu.api import (
+    TOTALS_FIELDS,
+    IntervalsClient,
+    IntervalsResponseError,
+)
+from emulator.faults import Fault
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
@@ -100,3 +106,53 @@ async def test_wellness_history_asks_only_for_fitness_and_fatigue(
     # 2,192 days in pages of 1,000.
     assert len(requests) == 3
     assert all(r.query["fields"] == ["id,ctl,atl"] for r in requests)
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "what"),
+    [
+        # Asked for up to `newest`, it always answers the newest activities.
+        (lambda q: {k: v for k, v in q.items() if k != "newest"}, "ignores newest"),
+        # Its pages overlap: each reaches 40 days past `newest`.
+        (
+            lambda q: {
+                **q,
+                "newest": (
+                    datetime.fromisoformat(q["newest"]) + timedelta(days=40)
+                ).isoformat(),
+            },
+            "overlaps pages",
+        ),
+    ],
+)
+async def test_a_server_that_misbehaves_cannot_loop_or_inflate_the_history(
+    client: IntervalsClient,
+    athlete: Athlete,
+    state: EmulatorState,
+    rewrite: Any,
+    what: str,
+) -> None:
+    state.add_fault(Fault.query(rewrite, path="/activities$"))
+    before = datetime(2025, 1, 1)
+    history = await client.get_activity_history(ATHLETE_ID, before, page_size=200)
+    # Nothing twice, nothing from the bound on.
+    assert len({a.id for a in history}) == len(history)
+    assert all(a.start_local < before for a in history)
+    expected = {a["id"] for a in athlete.activities if a["start_date_local"] < "2025"}
+    assert {a.id for a in history} <= expected
+    if what == "overlaps pages":
+        assert {a.id for a in history} == expected
+    # It ends, and soon: no page more than the history needs, and one or two
+    # when every page is the same.
+    assert len(state.log.matching("/activities$")) <= len(expected) // 200 + 3
+
+
+async def test_a_history_that_never_ends_is_an_invalid_response(
+    client: IntervalsClient, athlete: Athlete, state: EmulatorState
+) -> None:
+    with pytest.raises(IntervalsResponseError):
+        async for _ in client.iter_activity_history(
+            ATHLETE_ID, datetime(2025, 1, 1), page_size=10, max_pages=3
+        ):
+            pass
+    assert len(state.log.matching("/activities$")) == 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime, timedelta
 import re
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from .activities import ACTIVITY_FIELDS, TOTALS_FIELDS, Activity
 from .athlete import Athlete
 from .curves import PaceCurve, PowerCurve, curve_id
+from .errors import IntervalsInvalidRequestError, IntervalsResponseError
 from .events import Event
 from .gear import Gear, Reminder
 from .transport import SELF, Transport, _local
@@ -20,10 +21,13 @@ HISTORY_START = date(1970, 1, 1)
 # Activities per request of a history walk: under 200 bytes each with
 # TOTALS_FIELDS, so a page is some 350 kB.
 HISTORY_PAGE = 2000
+# At most this many pages: 2 million activities, more than anyone has.
+HISTORY_MAX_PAGES = 1000
 # Days per request of a wellness history (three fields a day).
 WELLNESS_HISTORY_DAYS = 1500
 # Gear and reminder ids go into the path; nothing that could leave it.
 _PATH_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_NUMBER_ID = re.compile(r"[0-9]{1,18}")
 
 
 class IntervalsClient(Transport):
@@ -58,6 +62,49 @@ class IntervalsClient(Transport):
             parse=self._list(Activity.from_json, "activities"),
         )
 
+    async def iter_activity_history(
+        self,
+        athlete_id: str,
+        before: datetime,
+        *,
+        fields: Sequence[str] = TOTALS_FIELDS,
+        page_size: int = HISTORY_PAGE,
+        max_pages: int = HISTORY_MAX_PAGES,
+    ) -> AsyncIterator[list[Activity]]:
+        """Yield every activity that started before `before` (local), page by page.
+
+        The API has no cursor and lists newest first, so each page asks for
+        up to `page_size` activities up to the oldest start of the page before;
+        the first activity's date need not be known. Nothing is yielded twice,
+        and nothing from `before` on, whatever the server sends. A page that
+        brings nothing new is stepped past (a full page of one instant); two in
+        a row end the walk (a server that ignores `newest` would repeat itself
+        for ever), and so does `max_pages`.
+        """
+        seen: set[str] = set()
+        newest = before - timedelta(seconds=1)
+        stale = 0
+        for _ in range(max_pages):
+            page = await self.get_activities(
+                athlete_id,
+                datetime.combine(HISTORY_START, datetime.min.time()),
+                newest,
+                fields=fields,
+                limit=page_size,
+            )
+            fresh = [a for a in page if a.id not in seen and a.start_local < before]
+            seen.update(a.id for a in page)
+            stale = 0 if fresh else stale + 1
+            if fresh:
+                yield fresh
+            if len(page) < page_size or stale > 1:
+                return
+            oldest = min(a.start_local for a in page)
+            newest = (
+                oldest if fresh and oldest < newest else oldest - timedelta(seconds=1)
+            )
+        raise IntervalsResponseError("the history does not end")
+
     async def get_activity_history(
         self,
         athlete_id: str,
@@ -66,35 +113,13 @@ class IntervalsClient(Transport):
         fields: Sequence[str] = TOTALS_FIELDS,
         page_size: int = HISTORY_PAGE,
     ) -> list[Activity]:
-        """Return every activity that started before `before` (local), oldest first.
-
-        The API has no cursor and lists newest first, so each page asks for
-        up to `page_size` activities up to the oldest start of the page before;
-        the first activity's date need not be known. Activities sharing that
-        start come twice and count once.
-        """
-        found: dict[str, Activity] = {}
-        newest = before - timedelta(seconds=1)
-        while True:
-            page = await self.get_activities(
-                athlete_id,
-                datetime.combine(HISTORY_START, datetime.min.time()),
-                newest,
-                fields=fields,
-                limit=page_size,
-            )
-            fresh = [a for a in page if a.id not in found]
-            found.update((a.id, a) for a in page)
-            if len(page) < page_size:
-                break
-            oldest = min(a.start_local for a in page)
-            if fresh and oldest < newest:
-                newest = oldest
-            else:
-                # A page of one instant only (never seen, but possible)
-                # would repeat forever; step past that instant.
-                newest = oldest - timedelta(seconds=1)
-        return sorted(found.values(), key=lambda a: (a.start_local, a.id))
+        """Every activity that started before `before` (local), oldest first."""
+        found: list[Activity] = []
+        async for page in self.iter_activity_history(
+            athlete_id, before, fields=fields, page_size=page_size
+        ):
+            found += page
+        return sorted(found, key=lambda a: (a.start_local, a.id))
 
     async def get_wellness(
         self,
@@ -229,8 +254,11 @@ class IntervalsClient(Transport):
         self, athlete_id: str, gear_id: str, reminder: Reminder
     ) -> Gear:
         """Mark a reminder's service done; return the gear as it is now."""
-        if _PATH_ID.fullmatch(gear_id) is None or not reminder.id.isdigit():
-            raise ValueError("malformed gear or reminder id")
+        if (
+            _PATH_ID.fullmatch(gear_id) is None
+            or _NUMBER_ID.fullmatch(reminder.id) is None
+        ):
+            raise IntervalsInvalidRequestError("malformed gear or reminder id")
         return await self.request(
             "PUT",
             athlete_id,

@@ -7,7 +7,11 @@ class IntervalsError(Exception):
     """Base class of every error the client raises."""
 
 
-class IntervalsInvalidAthleteIdError(IntervalsError, ValueError):
+class IntervalsInvalidRequestError(IntervalsError, ValueError):
+    """A value of the request is malformed (an id, a date); nothing was sent."""
+
+
+class IntervalsInvalidAthleteIdError(IntervalsInvalidRequestError):
     """The athlete id is malformed; no request was sent."""
 
 

@@ -58,8 +58,14 @@ def _day(raw: Mapping[str, Any], key: str) -> date | None:
         raise IntervalsResponseError(f"malformed date in {key!r}") from err
 
 
-def _count(raw: Mapping[str, Any], key: str, dropped: Dropped | None) -> int | None:
-    value = _num(raw, key, COUNT, dropped)
+def _count(
+    raw: Mapping[str, Any],
+    key: str,
+    dropped: Dropped | None,
+    *,
+    at_most: bool = False,
+) -> int | None:
+    value = _num(raw, key, COUNT, dropped, at_most=at_most)
     return None if value is None else int(value)
 
 
@@ -96,16 +102,20 @@ class Reminder:
             days=_count(raw, "days", dropped),
             last_reset=_moment(raw, "last_reset", dropped),
             snoozed_until=_moment(raw, "snoozed_until", dropped),
-            percent_used=_num(raw, "percent_used", PERCENT, dropped),
-            distance_used=_num(raw, "distance_used", LIFETIME_DISTANCE, dropped),
-            time_used=_num(raw, "time_used", LIFETIME_TIME, dropped),
-            activities_used=_count(raw, "activities_used", dropped),
-            days_used=_count(raw, "days_used", dropped),
+            # Usage beyond the bound is "that much or more": clamped, still due.
+            percent_used=_num(raw, "percent_used", PERCENT, dropped, at_most=True),
+            distance_used=_num(
+                raw, "distance_used", LIFETIME_DISTANCE, dropped, at_most=True
+            ),
+            time_used=_num(raw, "time_used", LIFETIME_TIME, dropped, at_most=True),
+            activities_used=_count(raw, "activities_used", dropped, at_most=True),
+            days_used=_count(raw, "days_used", dropped, at_most=True),
         )
 
     def limits_json(self) -> dict[str, Any]:
         """The reminder's own settings, as a reset sends them back unchanged."""
-        body: dict[str, Any] = {"id": int(self.id) if self.id.isdigit() else self.id}
+        numeric = self.id.isascii() and self.id.isdigit()
+        body: dict[str, Any] = {"id": int(self.id) if numeric else self.id}
         for key in ("name", "distance", "time", "activities", "days"):
             value = getattr(self, key)
             if value is not None:

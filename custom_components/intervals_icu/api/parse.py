@@ -90,7 +90,14 @@ def _num(
     key: str,
     bound: Bound = ANY,
     dropped: Dropped | None = None,
+    *,
+    at_most: bool = False,
 ) -> float | None:
+    """A number of the record, None if missing or beyond `bound`.
+
+    `at_most`: the value means "this or more" (a reminder 1,000 times over is
+    due all the same), so one above the bound is the bound, not unknown.
+    """
     value = raw.get(key)
     if value is None:
         return None
@@ -102,6 +109,8 @@ def _num(
     except OverflowError:
         # JSON integers have no size limit; floats do.
         number = math.inf
+    if at_most and math.isfinite(number) and number > bound.high:
+        return float(bound.high)
     if not (math.isfinite(number) and bound.admits(number)):
         if dropped is not None:
             dropped[key] += 1

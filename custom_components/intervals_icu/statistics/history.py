@@ -19,14 +19,15 @@ from functools import partial
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 
 from ..api import Activity, IntervalsClient, IntervalsError, Wellness
 from ..const import DOMAIN, LOGGER
 from ..sync.storage import EntryStore
 from ..training.totals import ALL
 from . import writer
-from .plan import HistoryInput, Record, groups_json, import_rows, plan_rewrite
-from .rows import daily_means, sum_key
+from .plan import HistoryInput, Record, groups_json, plan_rewrite
+from .rows import Buckets, bucket_sums, daily_means, hour_buckets, sum_key
 
 STORAGE_VERSION = 1
 # 1.2 keeps the zone, the sums before the window and whether the import
@@ -34,6 +35,12 @@ STORAGE_VERSION = 1
 STORAGE_MINOR_VERSION = 2
 # A sum compared with the recorder's may differ by rounding, never by this.
 TOLERANCE = 0.5
+
+
+def _stopped() -> HomeAssistantError:
+    return HomeAssistantError(
+        translation_domain=DOMAIN, translation_key="import_stopped"
+    )
 
 
 def _store(hass: HomeAssistant, entry_id: str) -> EntryStore:
@@ -94,6 +101,7 @@ class HistoryStatistics:
         """Fitness and fatigue last written per day."""
         self._latest: HistoryInput | None = None
         self._started = False
+        self._closed = False
         self._import: asyncio.Task[ImportResult] | None = None
 
     async def async_load(self) -> None:
@@ -132,23 +140,37 @@ class HistoryStatistics:
             self._schedule(history)
 
     async def async_import(self, history: HistoryInput) -> ImportResult:
-        """Fetch the whole history again and rewrite everything (the action)."""
+        """Fetch the whole history again and rewrite everything (the action).
+
+        The import runs in a task of the entry, not of the caller: unloading
+        the entry stops it, and one already running is joined, not doubled.
+        """
+        if self._closed:
+            raise _stopped()
         self._latest = history
         if self._import is None or self._import.done():
             self._import = self._entry.async_create_background_task(
                 self._hass, self._async_import_locked(), f"{DOMAIN} history import"
             )
-        return await asyncio.shield(self._import)
+        task = self._import
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.cancelled():
+                raise _stopped() from None
+            raise
 
     async def async_close(self) -> None:
-        """The entry unloads: no record is written any more."""
+        """The entry unloads: nothing is started or written any more."""
+        self._closed = True
         await self._store.async_close()
 
     @callback
     def _schedule(self, history: HistoryInput) -> None:
-        self._entry.async_create_background_task(
-            self._hass, self._async_keep(history), f"{DOMAIN} statistics"
-        )
+        if not self._closed:
+            self._entry.async_create_background_task(
+                self._hass, self._async_keep(history), f"{DOMAIN} statistics"
+            )
 
     async def _async_keep(self, history: HistoryInput) -> None:
         """Import or rewrite what the update changed; never fails the update."""
@@ -195,43 +217,55 @@ class HistoryStatistics:
         return abs((found or 0.0) - expected) < TOLERANCE
 
     async def _async_full_import(self, history: HistoryInput) -> ImportResult:
-        """Fetch everything before the cache window and rewrite every statistic."""
+        """Fetch everything before the cache window and rewrite every statistic.
+
+        The history is summed per hour page by page as it arrives, so that
+        years of activities are never held at once (nor their garbage).
+        """
         stats = self._client.stats
         before = stats.requests, stats.bytes_received
         begin = datetime.combine(history.window_start, time.min)
-        groups = groups_json(history.groups)
+        zone, groups = history.zone, history.groups
         record = Record(
-            groups=groups,
-            zone=history.zone.key,
+            groups=groups_json(groups),
+            zone=zone.key,
             complete=False,
             window_start=history.window_start,
         )
         # On disk before anything is cleared: an import cut off is redone.
         await self._save(record)
-        older = await self._client.get_activity_history(self._athlete_id, begin)
-        first = min(
-            (a.start_local.date() for a in (*older, *history.after)),
-            default=history.today,
-        )
-        wellness = await self._client.get_wellness_history(
-            self._athlete_id, first, history.today
-        )
+        buckets: Buckets = {}
+        older = 0
+        first = history.today
+        async for page in self._client.iter_activity_history(self._athlete_id, begin):
+            older += len(page)
+            first = min([first, *(a.start_local.date() for a in page)])
+            await self._hass.async_add_executor_job(
+                hour_buckets, page, zone, groups, buckets
+            )
         # The newest cache: an update while the history downloaded is included.
         latest = self._latest or history
         recent = tuple(a for a in latest.after if a.start_local >= begin)
+        first = min([first, *(a.start_local.date() for a in recent)])
+        wellness = await self._client.get_wellness_history(
+            self._athlete_id, first, history.today
+        )
+        base = await self._hass.async_add_executor_job(
+            bucket_sums, buckets, self._athlete_id
+        )
+        await self._hass.async_add_executor_job(
+            hour_buckets, recent, zone, groups, buckets
+        )
         writer.clear(self._hass, self._athlete_id)
         names = await writer.async_names(self._hass, latest.athlete_name)
-        rows, base = await self._hass.async_add_executor_job(
-            import_rows, older, recent, latest.zone, latest.groups, self._athlete_id
-        )
-        written = await writer.async_add_sums(
-            self._hass, self._athlete_id, latest.groups, rows.rows, names
+        written = await writer.async_add_buckets(
+            self._hass, self._athlete_id, groups, buckets, names
         )
         written += await self._async_write_means(latest, wellness, names)
         await self._save(replace(record, complete=True, base=base))
         self._basis = recent
         result = ImportResult(
-            activities=len(older) + len(recent),
+            activities=older + len(recent),
             wellness_days=len(wellness),
             rows=written,
             requests=stats.requests - before[0],

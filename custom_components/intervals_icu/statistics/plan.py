@@ -6,7 +6,7 @@ before the cache's window (the record's `base`) and the cached activities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
@@ -94,19 +94,6 @@ class HistoryInput:
     after: tuple[Activity, ...]
     wellness: tuple[Wellness, ...]
     today: date
-
-
-def import_rows(
-    older: Iterable[Activity],
-    recent: Iterable[Activity],
-    zone: ZoneInfo,
-    groups: SportGroups,
-    athlete_id: str,
-) -> tuple[HourlySums, dict[str, float]]:
-    """Every row of the whole history, and the sums of what is before the window."""
-    older = tuple(older)
-    rows = hourly_sums((*older, *recent), zone, groups, athlete_id)
-    return rows, sums(older, groups, athlete_id)
 
 
 @dataclass(frozen=True, slots=True)

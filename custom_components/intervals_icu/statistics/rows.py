@@ -78,6 +78,49 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
     return utc_hour(datetime.combine(day, time.min), zone)
 
 
+type Buckets = dict[str, dict[datetime, list[float]]]
+"""Per group (and `all`): UTC hour -> [distance, time, elevation, load, count]."""
+
+
+def hour_buckets(
+    activities: Iterable[Activity],
+    zone: ZoneInfo,
+    groups: Mapping[str, Iterable[str]],
+    into: Buckets | None = None,
+) -> Buckets:
+    """The activities' sums per group and UTC hour (added to `into`, if given)."""
+    return group_sums(
+        activities, groups, lambda a: (utc_hour(a.start_local, zone),), into
+    )
+
+
+def statistic_rows(
+    by_hour: Mapping[datetime, list[float]],
+    index: int,
+    *,
+    base: float = 0.0,
+    since: datetime | None = None,
+    written: Iterable[datetime] = (),
+) -> tuple[list[SumRow], list[datetime]]:
+    """One statistic's hourly rows (metric `index` of the buckets), from `base`.
+
+    With `since` (a UTC hour), only the rows from that hour on. `written` are
+    hours that hold a row already: they get one again, with no change if
+    nothing started then any more, so that a deleted or moved activity leaves
+    no stale sum behind. Also returns those hours that hold no activity now.
+    """
+    extra = {h for h in written if since is None or h >= since}
+    total = base
+    rows: list[SumRow] = []
+    for start in sorted(extra.union(by_hour)):
+        bucket = by_hour.get(start)
+        change = bucket[index] if bucket is not None else 0.0
+        total += change
+        if since is None or start >= since:
+            rows.append(SumRow(start, change, total))
+    return rows, sorted(extra.difference(by_hour))
+
+
 @dataclass(frozen=True, slots=True)
 class HourlySums:
     """Rows of every sum statistic, and the hours among them without an activity."""
@@ -98,34 +141,36 @@ def hourly_sums(
     since: datetime | None = None,
     written: Mapping[str, Iterable[datetime]] | None = None,
 ) -> HourlySums:
-    """Hourly rows of every sum statistic, counting from `base`.
+    """Hourly rows of every sum statistic, from `base` (see `statistic_rows`).
 
     `base` is each statistic's sum of everything before `activities` (missing
-    means 0). With `since` (a UTC hour), only the rows from that hour on.
-    `written` are hours that hold a row of a statistic already: they get one
-    again, with no change if nothing started then any more, so that a deleted
-    or moved activity leaves no stale sum behind. Strava stubs are never counted.
+    means 0). Strava stubs are never counted.
     """
-    hours = group_sums(activities, groups, lambda a: (utc_hour(a.start_local, zone),))
+    buckets = hour_buckets(activities, zone, groups)
     base = base or {}
     written = written or {}
     rows: dict[str, list[SumRow]] = {}
     empty: dict[str, list[datetime]] = {}
-    for name, by_hour in hours.items():
+    for name, by_hour in buckets.items():
         for index, metric in enumerate(METRICS):
             key = sum_key(athlete_id, name, metric)
-            extra = {h for h in written.get(key, ()) if since is None or h >= since}
-            total = base.get(key, 0.0)
-            out: list[SumRow] = []
-            for start in sorted(extra.union(by_hour)):
-                bucket = by_hour.get(start)
-                change = bucket[index] if bucket is not None else 0.0
-                total += change
-                if since is None or start >= since:
-                    out.append(SumRow(start, change, total))
-            rows[key] = out
-            empty[key] = sorted(extra.difference(by_hour))
+            rows[key], empty[key] = statistic_rows(
+                by_hour,
+                index,
+                base=base.get(key, 0.0),
+                since=since,
+                written=written.get(key, ()),
+            )
     return HourlySums(rows, empty)
+
+
+def bucket_sums(buckets: Buckets, athlete_id: str) -> dict[str, float]:
+    """Each statistic's sum of everything in the buckets, by `sum_key`."""
+    return {
+        sum_key(athlete_id, name, metric): sum(b[index] for b in by_hour.values())
+        for name, by_hour in buckets.items()
+        for index, metric in enumerate(METRICS)
+    }
 
 
 def sums(

@@ -10,6 +10,7 @@ opower and tibber do; the recorder writes them in its own thread, in order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from itertools import batched
 from typing import Any
 
@@ -30,7 +31,17 @@ from homeassistant.util.unit_conversion import DistanceConverter, DurationConver
 
 from ..const import DEFAULT_GROUPS, DOMAIN
 from ..training.totals import ALL
-from .rows import MEANS, METRICS, MeanRow, SumRow, mean_key, sum_key, sum_keys
+from .rows import (
+    MEANS,
+    METRICS,
+    Buckets,
+    MeanRow,
+    SumRow,
+    mean_key,
+    statistic_rows,
+    sum_key,
+    sum_keys,
+)
 
 # Rows handed to the recorder per call: it checks each row in the event loop,
 # so years of hourly rows are handed over in parts.
@@ -164,6 +175,32 @@ async def async_add_sums(
             if series := rows.get(key):
                 metadata = sum_metadata(key, metric, names[f"{group}_{metric}"])
                 count += await _async_add(hass, metadata, series, _sum_data)
+    return count
+
+
+async def async_add_buckets(
+    hass: HomeAssistant,
+    athlete_id: str,
+    groups: Iterable[str],
+    buckets: Buckets,
+    names: Mapping[str, str],
+) -> int:
+    """Hand every sum of the whole history to the recorder; return how many rows.
+
+    One statistic at a time, its rows made in a worker thread: only one
+    statistic's rows exist at any moment.
+    """
+    count = 0
+    for group in (*groups, ALL):
+        for index, metric in enumerate(METRICS):
+            if not (by_hour := buckets.get(group)):
+                continue
+            rows, _ = await hass.async_add_executor_job(
+                partial(statistic_rows, by_hour, index)
+            )
+            key = sum_key(athlete_id, group, metric)
+            metadata = sum_metadata(key, metric, names[f"{group}_{metric}"])
+            count += await _async_add(hass, metadata, rows, _sum_data)
     return count
 
 

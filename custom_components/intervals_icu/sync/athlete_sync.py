@@ -75,18 +75,22 @@ class AthleteSync:
 
     async def async_update(self, now: datetime) -> Fetched:
         """Fetch what is due at `now` (aware) and merge it into what is kept."""
-        fetched_athlete = self._athlete is None
         if self._athlete is None:
             self._athlete = await self.client.get_athlete(self.athlete_id)
-        zone = self._zone(self._athlete)
+            zone = self._zone(self._athlete)
+        else:
+            zone = self._zone(self._athlete)
+            day = now.astimezone(zone).date()
+            if self.cache.needs_reconcile(day, window_start(day)):
+                # Thresholds and the time zone change rarely: once a day is enough.
+                self._athlete = await self.client.get_athlete(self.athlete_id)
+                # A new zone moves "today" and everything counted from it.
+                zone = self._zone(self._athlete)
+        athlete = self._athlete
         now_local = now.astimezone(zone).replace(tzinfo=None)
         today = now_local.date()
         start = window_start(today)
         reconcile = self.cache.needs_reconcile(today, start)
-        if reconcile and not fetched_athlete:
-            # Thresholds and the time zone change rarely: once a day is enough.
-            self._athlete = await self.client.get_athlete(self.athlete_id)
-        athlete = self._athlete
 
         async def fetch(
             oldest: datetime,

@@ -83,14 +83,18 @@ def group_sums[K: Hashable](
     activities: Iterable[Activity],
     groups: Mapping[str, Iterable[str]],
     keys: Callable[[Activity], Iterable[K]],
+    into: dict[str, dict[K, list[float]]] | None = None,
 ) -> dict[str, dict[K, list[float]]]:
     """Per group (and `all`): key -> [distance, moving time, elevation, load, count].
 
     `keys` says under which keys (periods, hours) an activity counts; none
-    leaves it out. Strava stubs carry no numbers and are never counted.
+    leaves it out. Strava stubs carry no numbers and are never counted. With
+    `into`, the sums are added to those (a history read page by page).
     """
     groups = as_groups(groups)
-    sums: dict[str, dict[K, list[float]]] = {name: {} for name in groups.names}
+    sums: dict[str, dict[K, list[float]]] = {} if into is None else into
+    for name in groups.names:
+        sums.setdefault(name, {})
     for activity in activities:
         if activity.is_stub:
             continue

@@ -1,0 +1,238 @@
+"""Long-term statistics that survive interruptions, a new database, removal, zones.
+
+Each test breaks what an adversarial probe broke (a real Home Assistant,
+the emulator made hostile) and checks the statistics end up exact.
+"""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.intervals_icu.const import DOMAIN
+from custom_components.intervals_icu.statistics import writer
+from emulator.faults import Fault
+from emulator.model import Athlete
+from emulator.state import EmulatorState
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.statistics import (
+    list_statistic_ids,
+    statistics_during_period,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.recorder import get_instance
+
+from ..conftest import ATHLETE_ID
+from .test_history import (
+    ENTRY,
+    GROUP_TYPES,
+    RECORD,
+    assert_matches,
+    athlete,  # noqa: F401 - the light athlete of the statistics tests
+    history_requests,
+    per,
+    settle,
+    setup,
+)
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Unload and set up again, as a restart of Home Assistant does."""
+    await hass.config_entries.async_unload(entry.entry_id)
+    await settle(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await settle(hass)
+
+
+async def our_statistics(hass: HomeAssistant) -> list[str]:
+    found = await hass.async_add_executor_job(list_statistic_ids, hass)
+    return [s["statistic_id"] for s in found if s["source"] == DOMAIN]
+
+
+async def test_an_import_cut_off_is_done_again_at_the_next_start(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    athlete: Athlete,  # noqa: F811
+    state: EmulatorState,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await setup(hass, config_entry)
+
+    async def crash(*args: Any, **kwargs: Any) -> int:
+        raise asyncio.CancelledError  # Home Assistant stopped mid-import
+
+    # The statistics were cleared and the sums written; the means never were.
+    monkeypatch.setattr(writer, "async_add_means", crash)
+    with pytest.raises((HomeAssistantError, asyncio.CancelledError)):
+        await hass.services.async_call(
+            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
+        )
+    monkeypatch.undo()
+    await settle(hass)
+    state.log.clear()
+    await restart(hass, config_entry)
+    assert history_requests(state)
+    await assert_matches(hass, athlete)
+    # The means the crash never wrote are there now.
+    assert await per(hass, "fitness", "month")
+
+
+async def test_a_new_database_gets_the_history_again(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    athlete: Athlete,  # noqa: F811
+    state: EmulatorState,
+) -> None:
+    """A corrupt database moved away, or a backup restored without it."""
+    await setup(hass, config_entry)
+    ids = await our_statistics(hass)
+    get_instance(hass).async_clear_statistics(ids)
+    await settle(hass)
+    assert await our_statistics(hass) == []
+    state.log.clear()
+    await restart(hass, config_entry)
+    assert history_requests(state)
+    await assert_matches(hass, athlete)
+    # And the next start trusts it again: no second download.
+    state.log.clear()
+    await restart(hass, config_entry)
+    assert history_requests(state) == []
+
+
+async def test_removing_the_entry_during_an_import_leaves_nothing(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    state: EmulatorState,
+    hass_storage: dict[str, Any],
+) -> None:
+    await setup(hass, config_entry)
+    gate = asyncio.Event()
+    held = state.add_fault(
+        Fault.hold(gate, path="/wellness.json$", params={"fields": "id,ctl,atl"})
+    )
+    call = hass.async_create_task(
+        hass.services.async_call(
+            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
+        )
+    )
+    for _ in range(2000):
+        if held.hits:
+            break
+        await asyncio.sleep(0)
+    assert held.hits, "the import never asked for the wellness history"
+    assert await hass.config_entries.async_remove(config_entry.entry_id)
+    gate.set()
+    with pytest.raises(HomeAssistantError):
+        await call
+    await settle(hass)
+    assert await our_statistics(hass) == []
+    assert RECORD not in hass_storage
+
+
+async def test_a_reload_during_an_import_runs_one_import_at_a_time(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    athlete: Athlete,  # noqa: F811
+    state: EmulatorState,
+) -> None:
+    await setup(hass, config_entry)
+    gate = asyncio.Event()
+    held = state.add_fault(
+        Fault.hold(gate, path="/wellness.json$", params={"fields": "id,ctl,atl"})
+    )
+    call = hass.async_create_task(
+        hass.services.async_call(
+            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
+        )
+    )
+    for _ in range(2000):
+        if held.hits:
+            break
+        await asyncio.sleep(0)
+    assert held.hits
+    # The options change: the entry reloads; the old import goes with it.
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    gate.set()
+    with pytest.raises(HomeAssistantError):
+        await call
+    await settle(hass)
+    await assert_matches(hass, athlete)
+
+
+@pytest.mark.parametrize("whose", ["athlete", "home assistant"])
+async def test_a_new_time_zone_rewrites_every_hour_and_day(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    athlete: Athlete,  # noqa: F811
+    state: EmulatorState,
+    frozen: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    whose: str,
+) -> None:
+    if whose == "home assistant":
+        # The athlete has no zone: Home Assistant's counts.
+        record = athlete.record
+        monkeypatch.setattr(athlete, "record", lambda: {**record(), "timezone": None})
+    await setup(hass, config_entry)
+    state.log.clear()
+    if whose == "athlete":
+        athlete.timezone = "America/New_York"
+    else:
+        await hass.config.async_update(time_zone="America/New_York")
+    # The athlete is read again with the first update of the next day.
+    frozen.move_to(datetime(2026, 6, 16, 12, tzinfo=UTC))
+    async_fire_time_changed(hass)
+    await settle(hass)
+    assert history_requests(state)
+    # Every hour is New York's now: each row holds the sum up to its hour,
+    # counting each run once.
+    sid = f"{DOMAIN}:{ATHLETE_ID}_run_distance"
+    rows = await hass.async_add_executor_job(
+        lambda: statistics_during_period(
+            hass, datetime(2000, 1, 1, tzinfo=UTC), None, {sid}, "hour", None, {"sum"}
+        )
+    )
+    runs = sorted(
+        (
+            datetime.fromisoformat(a["start_date_local"]).replace(tzinfo=NEW_YORK),
+            a.get("distance") or 0.0,
+        )
+        for a in athlete.activities
+        if a.get("source") != "STRAVA" and a.get("type") in GROUP_TYPES["run"]
+    )
+    for row in rows[sid]:
+        end = datetime.fromtimestamp(row["start"], UTC) + timedelta(hours=1)
+        want = sum(distance for start, distance in runs if start < end)
+        assert row["sum"] == pytest.approx(want), row
+    assert rows[sid][-1]["sum"] == pytest.approx(sum(d for _, d in runs))
+    # One fitness row per day, at New York's midnight.
+    fitness = f"{DOMAIN}:{ATHLETE_ID}_fitness"
+    days = await hass.async_add_executor_job(
+        lambda: statistics_during_period(
+            hass,
+            datetime(2000, 1, 1, tzinfo=UTC),
+            None,
+            {fitness},
+            "hour",
+            None,
+            {"mean"},
+        )
+    )
+    starts = [datetime.fromtimestamp(r["start"], NEW_YORK) for r in days[fitness]]
+    assert all(s.hour == 0 for s in starts)
+    assert len({s.date() for s in starts}) == len(starts)
