@@ -40,6 +40,7 @@ from .statistics.plan import HistoryInput
 from .sync.athlete_sync import AthleteSync, Fetched
 from .sync.curves_gear import GEAR
 from .sync.storage import SyncStorage
+from .training.goals import Goal
 from .training.records import NewRecord
 from .training.totals import SportGroups
 
@@ -95,8 +96,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self.base_url = server_url(entry)
         self.athlete_id: str = entry.data[CONF_ATHLETE_ID]
         self.groups = configured_groups(entry)
-        self.goals: dict[str, float] = {}
-        """This year's distance goal per group in metres, set by the numbers."""
+        self.goals: dict[str, Goal] = {}
+        """This year's distance goal per group, as typed in the numbers."""
         self.athlete_device_id: str | None = None
         """The athlete's device, once setup registered it; gear hangs under it."""
         self.sync = AthleteSync(client, self.athlete_id, _home_zone)
@@ -133,7 +134,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 translation_domain=DOMAIN, translation_key=error_key(err)
             ) from err
         data = await self.hass.async_add_executor_job(
-            build_snapshot, fetched, self.groups, self.goals, self.base_url
+            build_snapshot, fetched, self.groups, self._goal_metres(), self.base_url
         )
         if not self._closed:
             # Unloaded meanwhile: no file, issue or timer may outlive the entry.
@@ -180,12 +181,19 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             self.storage.async_schedule_save(self.sync)
         return items
 
+    def goal(self, group: str) -> Goal | None:
+        """A group's distance goal, as typed; None without one."""
+        return self.goals.get(group)
+
     @callback
-    def async_set_goal(self, group: str, metres: float) -> None:
+    def async_set_goal(self, group: str, goal: Goal) -> None:
         """Set a group's distance goal; the goal sensors show it at once."""
-        self.goals[group] = metres
+        self.goals[group] = goal
         if self.data is not None:
-            self.async_set_updated_data(replace(self.data, goals=dict(self.goals)))
+            self.async_set_updated_data(replace(self.data, goals=self._goal_metres()))
+
+    def _goal_metres(self) -> dict[str, float]:
+        return {group: goal.metres for group, goal in self.goals.items()}
 
     async def async_reset_reminder(self, gear_id: str, reminder: Reminder) -> None:
         """Mark a reminder's service done; the gear shows at once as returned."""

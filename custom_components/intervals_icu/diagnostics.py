@@ -106,6 +106,8 @@ async def async_get_config_entry_diagnostics(
         "strava_stubs_ytd": None if data is None else data.strava_stubs_ytd,
         "activities_ytd": None if data is None else data.activities_ytd,
         "bests_gear": None if data is None else _bests_gear(data.bests_gear),
+        # Gear listed twice under one id: the first is kept.
+        "duplicate_gear": coordinator.sync.curves_gear.duplicate_gear,
     }
 
 

@@ -14,6 +14,7 @@ from .api import (
     IntervalsAuthenticationError,
     IntervalsConnectionError,
     IntervalsError,
+    IntervalsInvalidRequestError,
     IntervalsNotFoundError,
     IntervalsRateLimitError,
     IntervalsResponseError,
@@ -38,6 +39,8 @@ def error_key(err: IntervalsError) -> str:
         return "server_error"
     if isinstance(err, IntervalsResponseError):
         return "invalid_response"
+    if isinstance(err, IntervalsInvalidRequestError):
+        return "invalid_request"
     return "unknown_error"
 
 

@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
-from typing import override
+from dataclasses import dataclass
+import math
+from typing import Any, override
 
 from homeassistant.components.number import (
     DOMAIN as NUMBER_DOMAIN,
     NumberDeviceClass,
     NumberEntityDescription,
+    NumberExtraStoredData,
     NumberMode,
     RestoreNumber,
 )
-from homeassistant.const import EntityCategory, UnitOfLength
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    EVENT_CORE_CONFIG_UPDATE,
+    EntityCategory,
+    UnitOfLength,
+)
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.unit_conversion import DistanceConverter
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 
-from .const import DEFAULT_GROUPS
+from .const import DEFAULT_GROUPS, DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 from .entity import IntervalsEntity, async_remove_entities_of
+from .training.goals import METRES_PER, Goal
 from .training.totals import ALL
 
 # Set by hand, read from memory: no I/O.
 PARALLEL_UPDATES = 0
 # Far beyond any athlete's year; keeps a slip of the keyboard out.
 MAX_GOAL_KM = 100_000
+# The smallest goal but none, in the goal's unit.
+MIN_GOAL = 1.0
 
 
 def goal_key(group: str) -> str:
@@ -34,7 +45,7 @@ def goal_key(group: str) -> str:
 
 
 async def async_setup_entry(
-    hass: HomeAssistant,
+    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
     entry: IntervalsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
@@ -49,21 +60,27 @@ async def async_setup_entry(
             if group not in coordinator.groups
         ),
     )
-    # Kilometres or miles by the unit system, once: the entity keeps its unit,
-    # and the user can still pick another unit in the entity's settings.
-    unit = (
-        UnitOfLength.MILES
-        if hass.config.units is US_CUSTOMARY_SYSTEM
-        else UnitOfLength.KILOMETERS
-    )
     async_add_entities(
-        IntervalsGoalNumber(coordinator, group, unit)
-        for group in (*coordinator.groups, ALL)
+        IntervalsGoalNumber(coordinator, group) for group in (*coordinator.groups, ALL)
     )
+
+
+@dataclass
+class GoalStoredData(NumberExtraStoredData):
+    """What is kept across restarts: also the goal as it was typed."""
+
+    goal_value: float | None = None
+    goal_unit: str | None = None
 
 
 class IntervalsGoalNumber(IntervalsEntity, RestoreNumber):
-    """A group's distance goal for this year; 0 means no goal."""
+    """A group's distance goal for this year; 0 means no goal.
+
+    Shown in km, or mi with the US customary unit system, and switched at
+    once when the unit system changes. The goal is kept as it was typed
+    (1500 km): shown in the other unit it is rounded to a whole number
+    (932 mi), and back in its own unit it is what was typed again.
+    """
 
     _attr_device_class = NumberDeviceClass.DISTANCE
     _attr_mode = NumberMode.BOX
@@ -71,56 +88,97 @@ class IntervalsGoalNumber(IntervalsEntity, RestoreNumber):
     _attr_native_min_value = 0.0
     _attr_native_step = 1.0
 
-    def __init__(
-        self, coordinator: IntervalsCoordinator, group: str, unit: str
-    ) -> None:
-        """One goal; the value lives on the coordinator for the goal sensors."""
+    def __init__(self, coordinator: IntervalsCoordinator, group: str) -> None:
+        """One goal; the coordinator keeps it for the goal sensors."""
         key = goal_key(group)
         super().__init__(
             coordinator, NumberEntityDescription(key=key, translation_key=key)
         )
         self._group = group
-        self._attr_native_unit_of_measurement = unit
-        self._attr_native_max_value = DistanceConverter.convert(
-            MAX_GOAL_KM, UnitOfLength.KILOMETERS, unit
+
+    @property
+    @override
+    def native_unit_of_measurement(self) -> str:
+        """Kilometres, or miles by the US customary unit system."""
+        if self.hass is not None and self.hass.config.units is US_CUSTOMARY_SYSTEM:
+            return UnitOfLength.MILES
+        return UnitOfLength.KILOMETERS
+
+    @property
+    @override
+    def native_max_value(self) -> float:
+        """The largest goal, in the unit shown."""
+        return DistanceConverter.convert(
+            MAX_GOAL_KM, UnitOfLength.KILOMETERS, self.native_unit_of_measurement
         )
 
     @property
     @override
     def native_value(self) -> float:
-        """The goal in the entity's unit."""
-        metres = self.coordinator.data.goals.get(self._group, 0.0)
-        return DistanceConverter.convert(metres, UnitOfLength.METERS, self._native_unit)
+        """The goal in the unit shown: as typed, or rounded when converted."""
+        goal = self.coordinator.goal(self._group)
+        if goal is None:
+            return 0.0
+        return goal.shown_in(self.native_unit_of_measurement)
 
     @property
-    def _native_unit(self) -> str:
-        unit = self._attr_native_unit_of_measurement
-        return unit if unit is not None else UnitOfLength.KILOMETERS
+    @override
+    def extra_restore_state_data(self) -> GoalStoredData:
+        """The number's data, and the goal as typed."""
+        goal = self.coordinator.goal(self._group)
+        return GoalStoredData(
+            self.native_max_value,
+            self.native_min_value,
+            self.native_step,
+            self.native_unit_of_measurement,
+            self.native_value,
+            goal_value=None if goal is None else goal.value,
+            goal_unit=None if goal is None else goal.unit,
+        )
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Bring the goal back from before the restart."""
+        """Bring the goal back from before the restart; follow the unit system."""
         await super().async_added_to_hass()
-        last = await self.async_get_last_number_data()
-        if (
-            last is not None
-            and last.native_value is not None
-            and last.native_unit_of_measurement in DistanceConverter.VALID_UNITS
-        ):
-            self._set(
-                DistanceConverter.convert(
-                    last.native_value,
-                    last.native_unit_of_measurement,
-                    UnitOfLength.METERS,
-                )
-            )
+        if (last := await self.async_get_last_extra_data()) is not None:
+            restored = _restored(last.as_dict())
+            if restored is not None:
+                self.coordinator.async_set_goal(self._group, restored)
+        self.async_on_remove(
+            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._units_changed)
+        )
+
+    @callback
+    def _units_changed(self, _event: Event[Any]) -> None:
+        self.async_write_ha_state()
 
     @override
     async def async_set_native_value(self, value: float) -> None:
         """Set the goal; the goal sensors follow at once."""
-        self._set(
-            DistanceConverter.convert(value, self._native_unit, UnitOfLength.METERS)
-        )
+        unit = self.native_unit_of_measurement
+        if not math.isfinite(value) or 0 < value < MIN_GOAL:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="goal_invalid",
+                translation_placeholders={
+                    "value": str(value),
+                    "minimum": f"{MIN_GOAL:g}",
+                    "unit": unit,
+                },
+            )
+        self.coordinator.async_set_goal(self._group, Goal(value, unit))
 
-    def _set(self, metres: float) -> None:
-        self.coordinator.async_set_goal(self._group, max(0.0, metres))
+
+def _restored(data: dict[str, Any]) -> Goal | None:
+    """The goal kept across the restart, if it is one."""
+    value = data.get("goal_value", data.get("native_value"))
+    unit = data.get("goal_unit", data.get("native_unit_of_measurement"))
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and (value == 0 or value >= MIN_GOAL)
+        and unit in METRES_PER
+    ):
+        return Goal(float(value), unit)
+    return None

@@ -42,6 +42,9 @@ ATTR_COMMENTS: Final = "comments"
 
 # The longest range one read action may ask for.
 MAX_RANGE = timedelta(days=366)
+# The most activities one call answers with (the newest): a year of a very
+# active athlete would otherwise be tens of thousands of objects to send.
+MAX_ACTIVITIES = 1000
 MAX_COMMENT = 1000
 
 
@@ -198,6 +201,9 @@ async def _async_get_activities(call: ServiceCall) -> ServiceResponse:
             coordinator.athlete_id,
             datetime.combine(start, time.min),
             datetime.combine(end, time(23, 59, 59)),
+            # The service has no filter by type; without one, only as many
+            # as are answered (the newest) need to come.
+            limit=None if types else MAX_ACTIVITIES + 1,
         )
     chosen = sorted(
         (a for a in activities if not types or a.type in types),
@@ -205,8 +211,11 @@ async def _async_get_activities(call: ServiceCall) -> ServiceResponse:
     )
     return {
         "activities": [
-            {**a.as_dict(), "url": coordinator.data.activity_url(a.id)} for a in chosen
-        ]
+            {**a.as_dict(), "url": coordinator.data.activity_url(a.id)}
+            for a in chosen[-MAX_ACTIVITIES:]
+        ],
+        # True when older activities of the range were left out.
+        "truncated": len(chosen) > MAX_ACTIVITIES,
     }
 
 

@@ -28,7 +28,6 @@ from emulator.model import Athlete
 from emulator.state import EmulatorState
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.statistics import (
-    get_last_statistics,
     get_metadata,
     list_statistic_ids,
     statistics_during_period,
@@ -44,6 +43,8 @@ AMS = ZoneInfo(ZONE)
 GROUP_TYPES = {**{g: set(t) for g, t in DEFAULT_GROUPS.items()}, "all": None}
 ENTRY = "01JINTERVALSICUTESTENTRY00"
 RECORD = f"{DOMAIN}.{ENTRY}.history"
+# Read back in SI, whatever the unit the statistics are stored in.
+SI = {"distance": "m", "duration": "s"}
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ async def per(hass: HomeAssistant, key: str, period: str) -> dict[str, float]:
         None,
         {sid},
         period,
-        None,
+        SI,
         {"change", "mean"},
     )
     size = 4 if period == "year" else 7
@@ -107,9 +108,11 @@ async def per(hass: HomeAssistant, key: str, period: str) -> dict[str, float]:
 async def last_sum(hass: HomeAssistant, key: str) -> float | None:
     sid = f"{DOMAIN}:{ATHLETE_ID}_{key}"
     found = await hass.async_add_executor_job(
-        lambda: get_last_statistics(hass, 1, sid, convert_units=False, types={"sum"})
+        lambda: statistics_during_period(
+            hass, datetime(2000, 1, 1, tzinfo=UTC), None, {sid}, "hour", SI, {"sum"}
+        )
     )
-    return found[sid][0]["sum"] if found else None
+    return found[sid][-1]["sum"] if found else None
 
 
 def oracle(athlete: Athlete, group: str, field: str, size: int) -> dict[str, float]:
@@ -151,7 +154,7 @@ async def assert_matches(hass: HomeAssistant, athlete: Athlete) -> None:
     sid = f"{DOMAIN}:{ATHLETE_ID}_run_distance"
     rows = await hass.async_add_executor_job(
         lambda: statistics_during_period(
-            hass, datetime(2000, 1, 1, tzinfo=UTC), None, {sid}, "hour", None, {"sum"}
+            hass, datetime(2000, 1, 1, tzinfo=UTC), None, {sid}, "hour", SI, {"sum"}
         )
     )
     runs = sorted(
@@ -230,9 +233,12 @@ async def test_metadata_names_and_units(
     run = metadata[f"{DOMAIN}:{ATHLETE_ID}_run_distance"][1]
     assert run["name"] == "Test Athlete run distance"
     assert (run["source"], run["has_sum"]) == (DOMAIN, True)
-    assert (run["unit_of_measurement"], run["unit_class"]) == ("m", "distance")
+    # Stored as the cards show them: km, h and m on a metric installation.
+    assert (run["unit_of_measurement"], run["unit_class"]) == ("km", "distance")
     moving = metadata[f"{DOMAIN}:{ATHLETE_ID}_run_moving_time"][1]
-    assert moving["unit_class"] == "duration"
+    assert (moving["unit_of_measurement"], moving["unit_class"]) == ("h", "duration")
+    climb = metadata[f"{DOMAIN}:{ATHLETE_ID}_run_elevation_gain"][1]
+    assert climb["unit_of_measurement"] == "m"
     assert metadata[f"{DOMAIN}:{ATHLETE_ID}_all_count"][1]["name"] == (
         "Test Athlete activities"
     )

@@ -23,6 +23,7 @@ from emulator.model import Athlete
 from emulator.state import EmulatorState
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.statistics import (
+    get_metadata,
     list_statistic_ids,
     statistics_during_period,
 )
@@ -35,6 +36,7 @@ from .test_history import (
     ENTRY,
     GROUP_TYPES,
     RECORD,
+    SI,
     assert_matches,
     athlete,  # noqa: F401 - the light athlete of the statistics tests
     history_requests,
@@ -204,7 +206,7 @@ async def test_a_new_time_zone_rewrites_every_hour_and_day(
     sid = f"{DOMAIN}:{ATHLETE_ID}_run_distance"
     rows = await hass.async_add_executor_job(
         lambda: statistics_during_period(
-            hass, datetime(2000, 1, 1, tzinfo=UTC), None, {sid}, "hour", None, {"sum"}
+            hass, datetime(2000, 1, 1, tzinfo=UTC), None, {sid}, "hour", SI, {"sum"}
         )
     )
     runs = sorted(
@@ -236,3 +238,51 @@ async def test_a_new_time_zone_rewrites_every_hour_and_day(
     starts = [datetime.fromtimestamp(r["start"], NEW_YORK) for r in days[fitness]]
     assert all(s.hour == 0 for s in starts)
     assert len({s.date() for s in starts}) == len(starts)
+
+
+async def test_the_sums_follow_the_unit_system_without_a_download(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    athlete: Athlete,  # noqa: F811
+    state: EmulatorState,
+) -> None:
+    await setup(hass, config_entry)
+    sid = f"{DOMAIN}:{ATHLETE_ID}_run_distance"
+    climb = f"{DOMAIN}:{ATHLETE_ID}_run_elevation_gain"
+
+    async def units() -> tuple[str, str]:
+        await settle(hass)
+        found = await hass.async_add_executor_job(lambda: get_metadata(hass))
+        return (
+            found[sid][1]["unit_of_measurement"],
+            found[climb][1]["unit_of_measurement"],
+        )
+
+    assert await units() == ("km", "m")
+    stored_km = await last_stored(hass, sid)
+    state.log.clear()
+    await hass.config.async_update(unit_system="us_customary")
+    assert await units() == ("mi", "ft")
+    # Converted, not downloaded again: the same sums, in miles.
+    assert history_requests(state) == []
+    assert await last_stored(hass, sid) == pytest.approx(stored_km / 1.609344)
+    await assert_matches(hass, athlete)
+    # And it stays so over a restart, and back.
+    await restart(hass, config_entry)
+    assert await units() == ("mi", "ft")
+    await hass.config.async_update(unit_system="metric")
+    assert await units() == ("km", "m")
+    assert await last_stored(hass, sid) == pytest.approx(stored_km)
+    await assert_matches(hass, athlete)
+    assert history_requests(state) == []
+
+
+async def last_stored(hass: HomeAssistant, sid: str) -> float:
+    """The newest sum as stored, in the statistic's own unit."""
+    found = await hass.async_add_executor_job(
+        lambda: statistics_during_period(
+            hass, datetime(2000, 1, 1, tzinfo=UTC), None, {sid}, "hour", None, {"sum"}
+        )
+    )
+    return float(found[sid][-1]["sum"])

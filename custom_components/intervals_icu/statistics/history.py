@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from functools import partial
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
@@ -129,6 +130,13 @@ class HistoryStatistics:
         with Home Assistant's start and with adding the entities.
         """
         self._started = True
+        self._entry.async_on_unload(
+            self._hass.bus.async_listen(
+                EVENT_CORE_CONFIG_UPDATE,
+                callback(lambda _: self.async_units_changed()),
+                event_filter=callback(lambda data: "unit_system" in data),
+            )
+        )
         if self._latest is not None:
             self._schedule(self._latest)
 
@@ -191,6 +199,7 @@ class HistoryStatistics:
                 if self._basis is None or self.needs_import(history):
                     await self._async_full_import(history)
                 else:
+                    await self._async_follow_units(history)
                     await self._async_rewrite(history)
         except IntervalsError as err:
             LOGGER.warning(
@@ -198,6 +207,29 @@ class HistoryStatistics:
                 "trying again at the next update",
                 type(err).__name__,
             )
+
+    async def _async_follow_units(self, history: HistoryInput) -> None:
+        """Store the sums in the unit system's units, if it changed since."""
+        assert self.record is not None
+        units = writer.units_of(self._hass)
+        if self.record.units == units:
+            return
+        names = await writer.async_names(self._hass, history.athlete_name)
+        await writer.async_convert(
+            self._hass,
+            self._athlete_id,
+            history.groups,
+            names,
+            old=self.record.units,
+            new=units,
+        )
+        await self._save(replace(self.record, units=units))
+
+    @callback
+    def async_units_changed(self) -> None:
+        """Home Assistant's unit system changed: store the sums in its units now."""
+        if self._latest is not None and not self._hass.is_stopping:
+            self._schedule(self._latest)
 
     async def _async_import_locked(self) -> ImportResult:
         async with self._lock:
@@ -226,11 +258,13 @@ class HistoryStatistics:
         before = stats.requests, stats.bytes_received
         begin = datetime.combine(history.window_start, time.min)
         zone, groups = history.zone, history.groups
+        units = writer.units_of(self._hass)
         record = Record(
             groups=groups_json(groups),
             zone=zone.key,
             complete=False,
             window_start=history.window_start,
+            units=units,
         )
         # On disk before anything is cleared: an import cut off is redone.
         await self._save(record)
@@ -259,7 +293,7 @@ class HistoryStatistics:
         writer.clear(self._hass, self._athlete_id)
         names = await writer.async_names(self._hass, latest.athlete_name)
         written = await writer.async_add_buckets(
-            self._hass, self._athlete_id, groups, buckets, names
+            self._hass, self._athlete_id, groups, buckets, names, units=units
         )
         written += await self._async_write_means(latest, wellness, names)
         await self._save(replace(record, complete=True, base=base))
@@ -292,7 +326,12 @@ class HistoryStatistics:
         if plan.sums is not None:
             names = await writer.async_names(self._hass, history.athlete_name)
             await writer.async_add_sums(
-                self._hass, self._athlete_id, history.groups, plan.sums.rows, names
+                self._hass,
+                self._athlete_id,
+                history.groups,
+                plan.sums.rows,
+                names,
+                units=record.units,
             )
         self._basis = plan.basis
         changed = [

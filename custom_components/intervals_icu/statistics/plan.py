@@ -40,6 +40,8 @@ class Record:
     """False from the moment an import clears the statistics until it is done."""
     window_start: date
     """The first day of the cache the sums were last written from."""
+    units: str = "metric"
+    """The unit system the sums are stored in (`metric`, `us_customary`)."""
     base: dict[str, float] = field(default_factory=dict)
     """Each sum of everything before `window_start`, by `sum_key`."""
     empty: dict[str, list[datetime]] = field(default_factory=dict)
@@ -53,6 +55,7 @@ class Record:
             "zone": self.zone,
             "complete": self.complete,
             "window_start": self.window_start.isoformat(),
+            "units": self.units,
             "base": self.base,
             "empty": {
                 key: [hour.isoformat() for hour in hours]
@@ -72,6 +75,7 @@ class Record:
                 zone=str(data["zone"]),
                 complete=data["complete"] is True,
                 window_start=date.fromisoformat(data["window_start"]),
+                units=str(data["units"]),
                 base={str(k): float(v) for k, v in data["base"].items()},
                 empty={
                     str(k): [datetime.fromisoformat(h) for h in v]

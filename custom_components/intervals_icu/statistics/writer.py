@@ -10,6 +10,8 @@ opower and tibber do; the recorder writes them in its own thread, in order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from itertools import batched
 from typing import Any
@@ -22,12 +24,14 @@ from homeassistant.components.recorder.models import (
 from homeassistant.components.recorder.statistics import (
     async_add_external_statistics,
     get_last_statistics,
+    statistics_during_period,
 )
 from homeassistant.const import UnitOfLength, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import translation
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util.unit_conversion import DistanceConverter, DurationConverter
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 
 from ..const import DEFAULT_GROUPS, DOMAIN
 from ..training.totals import ALL
@@ -47,15 +51,49 @@ from .rows import (
 # so years of hourly rows are handed over in parts.
 ROWS_PER_CALL = 5000
 
-# Metric -> (native unit, unit class the recorder converts it with). The
-# class lets the statistics graph card show km or mi, h or min.
-UNITS: dict[str, tuple[str | None, str | None]] = {
-    "distance": (UnitOfLength.METERS, DistanceConverter.UNIT_CLASS),
-    "moving_time": (UnitOfTime.SECONDS, DurationConverter.UNIT_CLASS),
-    "elevation_gain": (UnitOfLength.METERS, DistanceConverter.UNIT_CLASS),
-    "training_load": (None, None),
-    "count": (None, None),
+# The unit class of each metric, which lets the recorder convert it.
+UNIT_CLASSES: dict[str, str | None] = {
+    "distance": DistanceConverter.UNIT_CLASS,
+    "moving_time": DurationConverter.UNIT_CLASS,
+    "elevation_gain": DistanceConverter.UNIT_CLASS,
+    "training_load": None,
+    "count": None,
 }
+METRIC = "metric"
+US_CUSTOMARY = "us_customary"
+
+
+@dataclass(frozen=True, slots=True)
+class Display:
+    """The unit a metric is stored in, and how many SI units one of it is."""
+
+    unit: str | None
+    per: float = 1.0
+
+
+# Stored as the statistics cards show them: a card shows an external
+# statistic in the unit it was stored in, whatever the unit system.
+DISPLAYS: dict[str, dict[str, Display]] = {
+    METRIC: {
+        "distance": Display(UnitOfLength.KILOMETERS, 1000.0),
+        "moving_time": Display(UnitOfTime.HOURS, 3600.0),
+        "elevation_gain": Display(UnitOfLength.METERS),
+        "training_load": Display(None),
+        "count": Display(None),
+    },
+    US_CUSTOMARY: {
+        "distance": Display(UnitOfLength.MILES, 1609.344),
+        "moving_time": Display(UnitOfTime.HOURS, 3600.0),
+        "elevation_gain": Display(UnitOfLength.FEET, 0.3048),
+        "training_load": Display(None),
+        "count": Display(None),
+    },
+}
+
+
+def units_of(hass: HomeAssistant) -> str:
+    """The installation's unit system, as the statistics record names it."""
+    return US_CUSTOMARY if hass.config.units is US_CUSTOMARY_SYSTEM else METRIC
 
 
 def statistics_available(hass: HomeAssistant) -> bool:
@@ -76,22 +114,23 @@ def all_statistic_ids(athlete_id: str) -> list[str]:
     ]
 
 
-def sum_metadata(key: str, metric: str, name: str) -> StatisticMetaData:
-    """Metadata of a cumulative statistic.
+def sum_metadata(
+    key: str, metric: str, name: str, units: str = METRIC
+) -> StatisticMetaData:
+    """Metadata of a cumulative statistic, stored in `units`.
 
     The keys are those of `StatisticMetaData` in Home Assistant 2026.4 and
     later: `mean_type` and `unit_class` arrived in 2025.4 and 2025.11 and are
     required from 2026.11; `has_mean` was removed in 2026.4, so it is never sent.
     """
-    unit, unit_class = UNITS[metric]
     return StatisticMetaData(
         has_sum=True,
         mean_type=StatisticMeanType.NONE,
         name=name,
         source=DOMAIN,
         statistic_id=statistic_id(key),
-        unit_class=unit_class,
-        unit_of_measurement=unit,
+        unit_class=UNIT_CLASSES[metric],
+        unit_of_measurement=DISPLAYS[units][metric].unit,
     )
 
 
@@ -152,8 +191,8 @@ def _build[R](
     return [to_data(row) for row in rows]
 
 
-def _sum_data(row: SumRow) -> StatisticData:
-    return StatisticData(start=row.start, state=row.sum, sum=row.sum)
+def _sum_data(per: float, row: SumRow) -> StatisticData:
+    return StatisticData(start=row.start, state=row.sum / per, sum=row.sum / per)
 
 
 def _mean_data(row: MeanRow) -> StatisticData:
@@ -166,15 +205,19 @@ async def async_add_sums(
     groups: Iterable[str],
     rows: Mapping[str, Sequence[SumRow]],
     names: Mapping[str, str],
+    *,
+    units: str = METRIC,
 ) -> int:
-    """Hand the rows of every sum to the recorder; return how many rows."""
+    """Hand the rows (SI) of every sum to the recorder in `units`; rows handed."""
     count = 0
     for group in (*groups, ALL):
         for metric in METRICS:
             key = sum_key(athlete_id, group, metric)
             if series := rows.get(key):
-                metadata = sum_metadata(key, metric, names[f"{group}_{metric}"])
-                count += await _async_add(hass, metadata, series, _sum_data)
+                name = names[f"{group}_{metric}"]
+                metadata = sum_metadata(key, metric, name, units)
+                to_data = partial(_sum_data, DISPLAYS[units][metric].per)
+                count += await _async_add(hass, metadata, series, to_data)
     return count
 
 
@@ -184,6 +227,8 @@ async def async_add_buckets(
     groups: Iterable[str],
     buckets: Buckets,
     names: Mapping[str, str],
+    *,
+    units: str = METRIC,
 ) -> int:
     """Hand every sum of the whole history to the recorder; return how many rows.
 
@@ -199,9 +244,54 @@ async def async_add_buckets(
                 partial(statistic_rows, by_hour, index)
             )
             key = sum_key(athlete_id, group, metric)
-            metadata = sum_metadata(key, metric, names[f"{group}_{metric}"])
-            count += await _async_add(hass, metadata, rows, _sum_data)
+            metadata = sum_metadata(key, metric, names[f"{group}_{metric}"], units)
+            to_data = partial(_sum_data, DISPLAYS[units][metric].per)
+            count += await _async_add(hass, metadata, rows, to_data)
     return count
+
+
+async def async_convert(
+    hass: HomeAssistant,
+    athlete_id: str,
+    groups: Iterable[str],
+    names: Mapping[str, str],
+    *,
+    old: str,
+    new: str,
+) -> int:
+    """Store every sum whose unit the unit system changes in the new one.
+
+    The rows the recorder holds are read back, converted and written again
+    (the recorder converts only its own statistics' rows); no request.
+    """
+    count = 0
+    for group in (*groups, ALL):
+        for metric in METRICS:
+            before, after = DISPLAYS[old][metric], DISPLAYS[new][metric]
+            if before == after:
+                continue
+            key = sum_key(athlete_id, group, metric)
+            rows = await get_instance(hass).async_add_executor_job(
+                _stored_rows, hass, statistic_id(key)
+            )
+            metadata = sum_metadata(key, metric, names[f"{group}_{metric}"], new)
+            to_data = partial(_converted, before.per / after.per)
+            count += await _async_add(hass, metadata, rows, to_data)
+    return count
+
+
+def _stored_rows(hass: HomeAssistant, sid: str) -> list[Any]:
+    found = statistics_during_period(
+        hass, datetime(1970, 1, 1, tzinfo=UTC), None, {sid}, "hour", None, {"sum"}
+    )
+    return list(found.get(sid, []))
+
+
+def _converted(factor: float, row: Mapping[str, Any]) -> StatisticData:
+    value = float(row.get("sum") or 0.0) * factor
+    return StatisticData(
+        start=datetime.fromtimestamp(row["start"], UTC), state=value, sum=value
+    )
 
 
 async def async_add_means(

@@ -59,7 +59,8 @@ class MergeResult:
 
     added: tuple[Activity, ...] = ()
     changed: int = 0
-    removed: int = 0
+    removed: tuple[Activity, ...] = ()
+    """What the fetch found deleted."""
 
 
 def _merged(
@@ -96,7 +97,7 @@ def _merged(
         for key, activity in old.items()
         if key in incoming or not covered(activity)
     }
-    removed = len(old) - len(merged)
+    removed = tuple(a for key, a in old.items() if key not in merged)
     merged.update(incoming)
     return merged, MergeResult(tuple(added), changed, removed)
 
@@ -128,6 +129,8 @@ class ActivityCache:
     """Counts the changes, so that a save that would change nothing is skipped."""
     reread_all: bool = False
     """Read the whole window at the next reconcile, not only from `reread`."""
+    removed: tuple[Activity, ...] = ()
+    """What the last sync found deleted."""
 
     def needs_reconcile(self, today: date, start: date) -> bool:
         """A full fetch is due once a day, and whenever the window moved back."""
@@ -243,6 +246,7 @@ class ActivityCache:
         announced (see `take_unannounced`).
         """
         first_load = self.window_start is None
+        self.removed = ()
         recent = datetime.combine(today - timedelta(days=RECENT_DAYS), time.min)
         end = datetime.combine(today, time(23, 59, 59))
         # Every pass over the whole cache (tens of thousands of activities)
@@ -340,6 +344,7 @@ class ActivityCache:
         return found
 
     def _apply(self, merged: dict[str, Activity], result: MergeResult) -> MergeResult:
+        self.removed += result.removed
         if result.added or result.changed or result.removed:
             self.activities = merged
             self.revision += 1

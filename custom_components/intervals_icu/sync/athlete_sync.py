@@ -111,9 +111,10 @@ class AthleteSync:
         # here keeps the last bests and gear and loses none of that news.
         if reconcile:
             due: set[str] = {*ALL_PARTS}
-        elif new:
-            # Gear counts every activity; a curve only its sport's.
-            types = (a.type for a in new)
+        elif touched := (*new, *self.cache.removed):
+            # Gear counts every activity; a curve only its sport's. A deleted
+            # activity may have held a best, or added to the gear's total.
+            types = (a.type for a in touched)
             due = {GEAR, *curve_sports(types, athlete.sport_settings)}
         else:
             due = set()

@@ -94,6 +94,8 @@ class CurvesAndGear:
         self._year: int | None = None
         self._stale: set[str] = {*CURVE_SPORTS, GEAR}
         self._failing = False
+        self.duplicate_gear = 0
+        """Gear items the last fetch listed again under an id already seen."""
 
     def mark_stale(self, parts: Iterable[str] = ALL_PARTS) -> None:
         """Fetch these (curve sports, GEAR) again on the next update."""
@@ -150,7 +152,11 @@ class CurvesAndGear:
     async def _fetch(self, today: date, dates: DateLookup) -> BestsGearData:
         gear = () if self.data is None else self.data.gear
         if GEAR in self._stale or self.data is None:
-            gear = tuple(in_use(await self.client.get_gear(self.athlete_id)))
+            listed = await self.client.get_gear(self.athlete_id)
+            kept = {item.id: item for item in reversed(listed)}
+            # Two items with one id would be one device named after both.
+            self.duplicate_gear = len(listed) - len(kept)
+            gear = tuple(in_use(g for g in listed if kept[g.id] is g))
             self._stale.discard(GEAR)
         if self._year != today.year:
             self._parts.clear()
