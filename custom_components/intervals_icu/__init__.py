@@ -9,6 +9,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util import dt as dt_util
 
 from .api import IntervalsClient
 from .compat import with_reason
@@ -44,6 +45,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntervalsConfigEntry) ->
         async_get_clientsession(hass),
         entry.data[CONF_API_KEY],
         base_url=server_url(entry),
+        zone=dt_util.get_default_time_zone(),
     )
     coordinator = IntervalsCoordinator(hass, entry, client)
     try:

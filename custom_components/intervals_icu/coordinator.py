@@ -105,6 +105,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self.statistics = HistoryStatistics(hass, entry, client, self.athlete_id)
         self._fetched: Fetched | None = None
         self._closed = False
+        self.last_success: datetime | None = None
+        """When an update last succeeded."""
 
     @override
     async def _async_setup(self) -> None:
@@ -136,6 +138,7 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         data = await self.hass.async_add_executor_job(
             build_snapshot, fetched, self.groups, self._goal_metres(), self.base_url
         )
+        self.last_success = dt_util.utcnow()
         if not self._closed:
             # Unloaded meanwhile: no file, issue or timer may outlive the entry.
             self._fetched = fetched

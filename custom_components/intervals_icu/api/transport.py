@@ -7,7 +7,7 @@ import base64
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 import json
 import math
@@ -44,6 +44,8 @@ MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 MAX_RESPONSE_ITEMS = 600_000
 # Above this, decoding and parsing run in a worker thread, not the event loop.
 INLINE_BYTES = 64 * 1024
+# Days of request counts kept (for "requests today").
+DAYS_COUNTED = 7
 SELF = "0"
 
 # `0` means the key's owner; real ids are `i123456` or a plain number.
@@ -122,6 +124,15 @@ class ClientStats:
     bytes_received: int = 0
     dropped: Dropped = field(default_factory=Counter)
     """Values beyond any human effort, left out as unknown, by field."""
+    requests_by_day: Counter[date] = field(default_factory=Counter)
+    """Requests per day of the client's time zone, the last few days."""
+
+    def count_request(self, day: date) -> None:
+        """One more request on `day`."""
+        self.requests += 1
+        self.requests_by_day[day] += 1
+        if len(self.requests_by_day) > DAYS_COUNTED:
+            del self.requests_by_day[min(self.requests_by_day)]
 
 
 def basic_auth(login: str, password: str) -> str:
@@ -146,9 +157,14 @@ class Transport:
         request_timeout: float | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         max_response_items: int = MAX_RESPONSE_ITEMS,
+        zone: tzinfo = UTC,
     ) -> None:
-        """Use the given session; the key is only ever put in the auth header."""
+        """Use the given session; the key is only ever put in the auth header.
+
+        `zone` says where a day begins, for the count of requests per day.
+        """
         self._session = session
+        self._zone = zone
         self._headers = {
             "Accept": "application/json",
             "Authorization": basic_auth("API_KEY", api_key),
@@ -247,7 +263,7 @@ class Transport:
         parse: Callable[[Any], Any] | None,
     ) -> Any:
         """Send one request with an athlete id `request` has checked."""
-        self.stats.requests += 1
+        self.stats.count_request(datetime.now(self._zone).date())
         try:
             if self._base is None:
                 raise IntervalsConnectionError("malformed server URL")
