@@ -168,15 +168,25 @@ def cache_sizes(cache: ActivityCache) -> tuple[int, int]:
     return memory, disk
 
 
-def bench_athlete(size: int, now: datetime, today: date) -> Athlete:
-    """The seeded athlete of `size` activities a year every benchmark uses."""
+def bench_athlete(
+    size: int, now: datetime, today: date, history_years: int = 0
+) -> Athlete:
+    """The seeded athlete of `size` activities a year every benchmark uses.
+
+    From December last year, or `history_years` more full years before it.
+    """
+    start = (
+        date(today.year - 1 - history_years, 1, 1)
+        if history_years
+        else date(today.year - 1, 12, 1)
+    )
     return generate_athlete(
         seed=size,
         athlete_id="i1",
         api_key=KEY,
         timezone=ZONE,
         activities_per_year=size,
-        start=date(today.year - 1, 12, 1),
+        start=start,
         end=today,
         now=now,
         strava_share=0.02,
