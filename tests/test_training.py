@@ -139,15 +139,22 @@ async def test_thresholds_and_power_model(
                 assert sensor.state == "unknown", (group, key)
             else:
                 assert float(sensor.state) == settings[field], (group, key)
+    # Pace as athletes read it, the speed beside it for graphs and automations.
     run_pace = state(hass, entity_registry, "run_threshold_pace")
     speed = by_group["run"]["threshold_pace"]
-    assert float(run_pace.state) == pytest.approx(speed)
-    assert run_pace.attributes["unit_of_measurement"] == "m/s"
     seconds = round(1000 / speed)
-    assert run_pace.attributes["pace"] == f"{seconds // 60}:{seconds % 60:02d} /km"
+    assert run_pace.state == f"{seconds // 60}:{seconds % 60:02d} /km"
+    assert "unit_of_measurement" not in run_pace.attributes
+    assert run_pace.attributes["speed_m_s"] == pytest.approx(speed)
+    assert run_pace.attributes["seconds_per_unit"] == pytest.approx(
+        1000 / speed, abs=0.05
+    )
+    run_speed = state(hass, entity_registry, "run_threshold_speed")
+    assert run_speed.attributes["unit_of_measurement"] == "km/h"
+    assert float(run_speed.state) == pytest.approx(speed * 3.6, abs=0.051)
     swim_pace = state(hass, entity_registry, "swim_threshold_pace")
     seconds = round(100 / by_group["swim"]["threshold_pace"])
-    assert swim_pace.attributes["pace"] == f"{seconds // 60}:{seconds % 60:02d} /100m"
+    assert swim_pace.state == f"{seconds // 60}:{seconds % 60:02d} /100m"
 
     today = NOW.date()
     model = None

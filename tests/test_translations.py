@@ -82,3 +82,15 @@ def test_same_keys_and_placeholders_as_english(path: Path) -> None:
 def test_required_languages_exist() -> None:
     present = {p.stem for p in OTHER_LANGUAGES}
     assert sorted(set(REQUIRED_LANGUAGES) - present) == []
+
+
+def test_every_activity_type_has_a_readable_label() -> None:
+    """The options' pickers show labels, not the API's names."""
+    from custom_components.intervals_icu.const import (  # noqa: PLC0415
+        ACTIVITY_TYPES,
+    )
+
+    labels = json.loads(ENGLISH.read_text())["selector"]["activity_type"]["options"]
+    assert set(labels) == set(ACTIVITY_TYPES)
+    assert labels["WeightTraining"] == "Weight training"
+    assert len(set(labels.values())) == len(labels)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from typing import override
+from functools import partial
+from typing import Any, override
 from zoneinfo import ZoneInfo
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_URL
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import CONF_URL, EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 
 from . import issues
 from .api import (
@@ -113,6 +115,24 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         """Load what was kept: a restart downloads neither the year nor the history."""
         await self.storage.async_load(self.sync)
         await self.statistics.async_load()
+        self.config_entry.async_on_unload(
+            self.hass.bus.async_listen(
+                EVENT_CORE_CONFIG_UPDATE,
+                self._async_units_changed,
+                event_filter=callback(lambda data: "unit_system" in data),
+            )
+        )
+
+    def _us_customary(self) -> bool:
+        return self.hass.config.units is US_CUSTOMARY_SYSTEM
+
+    @callback
+    def _async_units_changed(self, _event: Event[Any]) -> None:
+        """The unit system changed: everything shows in its units at once."""
+        if self.data is not None and not self._closed:
+            us_customary = self._us_customary()
+            self.async_set_updated_data(replace(self.data, us_customary=us_customary))
+            self.statistics.async_units_changed()
 
     @override
     async def _async_update_data(self) -> IntervalsData:
@@ -136,7 +156,14 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 translation_domain=DOMAIN, translation_key=error_key(err)
             ) from err
         data = await self.hass.async_add_executor_job(
-            build_snapshot, fetched, self.groups, self._goal_metres(), self.base_url
+            partial(
+                build_snapshot,
+                fetched,
+                self.groups,
+                self._goal_metres(),
+                self.base_url,
+                us_customary=self._us_customary(),
+            )
         )
         self.last_success = dt_util.utcnow()
         if not self._closed:

@@ -56,6 +56,8 @@ class IntervalsData:
     """The server's address without a trailing slash: activity pages start here."""
     goals: Mapping[str, float] = field(default_factory=dict)
     """This year's distance goal per group in metres; a missing or 0 goal is none."""
+    us_customary: bool = False
+    """Home Assistant's unit system is US customary (miles, feet)."""
 
     def goal(self, group: str) -> GoalStatus:
         """Progress, gap and projection of the group's distance this year."""
@@ -86,6 +88,8 @@ def build_snapshot(
     groups: SportGroups,
     goals: Mapping[str, float],
     base_url: str,
+    *,
+    us_customary: bool = False,
 ) -> IntervalsData:
     """Work out the snapshot; tens of thousands of activities, so in a worker thread."""
     activities = fetched.activities
@@ -116,4 +120,5 @@ def build_snapshot(
         bests_gear=fetched.bests_gear,
         base_url=base_url,
         goals=MappingProxyType(dict(goals)),
+        us_customary=us_customary,
     )

@@ -14,12 +14,8 @@ from homeassistant.components.number import (
     NumberMode,
     RestoreNumber,
 )
-from homeassistant.const import (
-    EVENT_CORE_CONFIG_UPDATE,
-    EntityCategory,
-    UnitOfLength,
-)
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.const import EntityCategory, UnitOfLength
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.unit_conversion import DistanceConverter
@@ -138,19 +134,12 @@ class IntervalsGoalNumber(IntervalsEntity, RestoreNumber):
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Bring the goal back from before the restart; follow the unit system."""
+        """Bring the goal back from before the restart."""
         await super().async_added_to_hass()
         if (last := await self.async_get_last_extra_data()) is not None:
             restored = _restored(last.as_dict())
             if restored is not None:
                 self.coordinator.async_set_goal(self._group, restored)
-        self.async_on_remove(
-            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._units_changed)
-        )
-
-    @callback
-    def _units_changed(self, _event: Event[Any]) -> None:
-        self.async_write_ha_state()
 
     @override
     async def async_set_native_value(self, value: float) -> None:

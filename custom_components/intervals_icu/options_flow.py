@@ -23,7 +23,11 @@ def _types_selector(group: str) -> SelectSelector:
     rest = [t for t in ACTIVITY_TYPES if t not in first]
     return SelectSelector(
         SelectSelectorConfig(
-            options=[*first, *rest], multiple=True, mode=SelectSelectorMode.DROPDOWN
+            options=[*first, *rest],
+            multiple=True,
+            mode=SelectSelectorMode.DROPDOWN,
+            # Readable, translated labels ("Weight training", not the API's name).
+            translation_key="activity_type",
         )
     )
 

@@ -42,7 +42,13 @@ from .entity import (
 from .training.bests import POWER_TARGETS, RUN_TARGETS, SWIM_TARGETS, Best, Target
 from .training.goals import GoalStatus
 from .training.plan import is_all_day, next_workout, next_workout_ends, summary
-from .training.thresholds import format_pace, latest_sport_info, settings_for
+from .training.thresholds import (
+    format_pace,
+    latest_sport_info,
+    pace_units_for,
+    seconds_per,
+    settings_for,
+)
 from .training.totals import ALL, LastYear, Period, Totals
 
 BPM = "bpm"
@@ -99,12 +105,12 @@ _EVERY = (*_SPORTS, ALL)
 # sensor is enabled by default. Groups are run, ride, swim and all.
 _TOTALS: dict[tuple[str, Period], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("distance", Period.YEAR): (_EVERY, _EVERY),
-    ("moving_time", Period.YEAR): (_EVERY, _EVERY),
-    ("elevation_gain", Period.YEAR): (_SPORTS, ("run", "ride")),
+    ("moving_time", Period.YEAR): (_EVERY, (ALL,)),
+    ("elevation_gain", Period.YEAR): (_SPORTS, ()),
     ("count", Period.YEAR): (_SPORTS, ()),
     ("training_load", Period.YEAR): (_EVERY, ()),
-    ("distance", Period.MONTH): (_EVERY, ("run", "ride")),
-    ("distance", Period.WEEK): (_EVERY, ("run", "ride", ALL)),
+    ("distance", Period.MONTH): (_EVERY, ()),
+    ("distance", Period.WEEK): (_EVERY, (ALL,)),
 }
 
 
@@ -210,6 +216,7 @@ def _history() -> Iterator[IntervalsSensorEntityDescription]:
             IntervalsSensorEntityDescription(
                 key=f"{group}_distance_last_year_to_date",
                 translation_key=f"{group}_distance_last_year_to_date",
+                entity_registry_enabled_default=False,
                 value_fn=_last_year(group, lambda y: y.to_date.distance),
                 group=_group_of(group),
                 **distance,
@@ -217,6 +224,7 @@ def _history() -> Iterator[IntervalsSensorEntityDescription]:
             IntervalsSensorEntityDescription(
                 key=f"{group}_distance_last_year",
                 translation_key=f"{group}_distance_last_year",
+                entity_registry_enabled_default=False,
                 value_fn=_last_year(group, lambda y: y.whole.distance),
                 group=_group_of(group),
                 **distance,
@@ -228,6 +236,7 @@ def _history() -> Iterator[IntervalsSensorEntityDescription]:
                 native_unit_of_measurement=UnitOfTime.SECONDS,
                 suggested_unit_of_measurement=UnitOfTime.HOURS,
                 suggested_display_precision=1,
+                entity_registry_enabled_default=False,
                 value_fn=_last_year(group, lambda y: y.to_date.moving_time),
                 group=_group_of(group),
             ),
@@ -245,6 +254,7 @@ def _history() -> Iterator[IntervalsSensorEntityDescription]:
                 key=f"{group}_goal_gap",
                 translation_key=f"{group}_goal_gap",
                 state_class=SensorStateClass.MEASUREMENT,
+                entity_registry_enabled_default=False,
                 value_fn=_goal(group, lambda status: status.gap),
                 group=_group_of(group),
                 **distance,
@@ -253,6 +263,7 @@ def _history() -> Iterator[IntervalsSensorEntityDescription]:
                 key=f"{group}_distance_projected",
                 translation_key=f"{group}_distance_projected",
                 state_class=SensorStateClass.MEASUREMENT,
+                entity_registry_enabled_default=False,
                 value_fn=_goal(group, lambda status: status.projected),
                 group=_group_of(group),
                 **distance,
@@ -385,19 +396,46 @@ def _threshold(
     return value
 
 
-def _pace(group: str) -> Callable[[IntervalsData], dict[str, Any] | None]:
-    """The threshold as the athlete reads it, e.g. `4:54 /km`."""
+def _pace_units(data: IntervalsData, group: str) -> str:
+    settings = _settings(data, group)
+    chosen = None if settings is None else settings.pace_units
+    return pace_units_for(group, chosen, us_customary=data.us_customary)
+
+
+def _pace(group: str) -> Callable[[IntervalsData], StateType]:
+    """The threshold pace as the athlete reads it, e.g. `3:52 /km`."""
+
+    def value(data: IntervalsData) -> StateType:
+        settings = _settings(data, group)
+        speed = None if settings is None else settings.threshold_pace
+        return format_pace(speed, _pace_units(data, group))
+
+    return value
+
+
+def _pace_attributes(group: str) -> Callable[[IntervalsData], dict[str, Any] | None]:
+    """The pace as numbers, for automations: seconds per its distance, and m/s."""
 
     def attributes(data: IntervalsData) -> dict[str, Any] | None:
         settings = _settings(data, group)
-        if settings is None or settings.threshold_pace is None:
+        if settings is None or not settings.threshold_pace:
             return None
+        units = _pace_units(data, group)
         return {
-            "pace": format_pace(settings.threshold_pace, settings.pace_units),
-            "pace_units": settings.pace_units,
+            "pace_units": units,
+            "seconds_per_unit": round(seconds_per(settings.threshold_pace, units), 1),
+            "speed_m_s": settings.threshold_pace,
         }
 
     return attributes
+
+
+def _km_h_or_mph(units: UnitSystem) -> str:
+    return (
+        UnitOfSpeed.MILES_PER_HOUR
+        if units is US_CUSTOMARY_SYSTEM
+        else UnitOfSpeed.KILOMETERS_PER_HOUR
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -410,7 +448,7 @@ class _Threshold:
     unit: str
     device_class: SensorDeviceClass | None = None
     precision: int | None = None
-    pace: bool = False
+    suggested_unit_fn: Callable[[UnitSystem], str | None] | None = None
 
 
 _THRESHOLDS: dict[str, _Threshold] = {
@@ -422,31 +460,46 @@ _THRESHOLDS: dict[str, _Threshold] = {
     ),
     "lthr": _Threshold(read=lambda s: s.lthr, enabled=(), unit=BPM),
     "max_hr": _Threshold(read=lambda s: s.max_hr, enabled=(), unit=BPM),
-    "threshold_pace": _Threshold(
+    # The speed, for graphs and automations; the pace below is what people read.
+    "threshold_speed": _Threshold(
         read=lambda s: s.threshold_pace,
-        enabled=("run", "swim"),
+        enabled=(),
         unit=UnitOfSpeed.METERS_PER_SECOND,
         device_class=SensorDeviceClass.SPEED,
-        precision=2,
-        pace=True,
+        precision=1,
+        suggested_unit_fn=_km_h_or_mph,
     ),
 }
 
-THRESHOLD_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = tuple(
-    IntervalsSensorEntityDescription(
-        key=f"{group}_{name}",
-        translation_key=f"{group}_{name}",
-        device_class=t.device_class,
-        native_unit_of_measurement=t.unit,
-        suggested_display_precision=t.precision,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_registry_enabled_default=group in t.enabled,
-        value_fn=_threshold(group, t.read),
-        attrs_fn=_pace(group) if t.pace else None,
-        group=group,
-    )
-    for group in _SPORTS
-    for name, t in _THRESHOLDS.items()
+THRESHOLD_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
+    *(
+        IntervalsSensorEntityDescription(
+            key=f"{group}_{name}",
+            translation_key=f"{group}_{name}",
+            device_class=t.device_class,
+            native_unit_of_measurement=t.unit,
+            suggested_unit_fn=t.suggested_unit_fn,
+            suggested_display_precision=t.precision,
+            state_class=SensorStateClass.MEASUREMENT,
+            entity_registry_enabled_default=group in t.enabled,
+            value_fn=_threshold(group, t.read),
+            group=group,
+        )
+        for group in _SPORTS
+        for name, t in _THRESHOLDS.items()
+    ),
+    # Threshold pace as athletes know it: mm:ss per km (mi), per 100 m (yd).
+    *(
+        IntervalsSensorEntityDescription(
+            key=f"{group}_threshold_pace",
+            translation_key=f"{group}_threshold_pace",
+            entity_registry_enabled_default=group in ("run", "swim"),
+            value_fn=_pace(group),
+            attrs_fn=_pace_attributes(group),
+            group=group,
+        )
+        for group in _SPORTS
+    ),
 )
 
 
@@ -514,6 +567,7 @@ POWER_MODEL_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         native_unit_of_measurement="W/kg",
         suggested_display_precision=2,
         state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
         value_fn=_eftp_per_kg,
         group="ride",
     ),
@@ -570,6 +624,9 @@ LAST_ACTIVITY_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         key="last_activity_training_load",
         translation_key="last_activity_training_load",
         suggested_display_precision=0,
+        # A number with a state class: shown in the user's locale, with statistics.
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
         value_fn=lambda d: None if (a := d.last_activity) is None else a.training_load,
     ),
     IntervalsSensorEntityDescription(
@@ -679,6 +736,7 @@ WORKOUT_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfLength.METERS,
         suggested_unit_fn=_km_or_mi,
         suggested_display_precision=1,
+        entity_registry_enabled_default=False,
         value_fn=_workout(lambda e, _: e.distance),
         changes_at_fn=_workout_ends,
     ),
@@ -686,6 +744,8 @@ WORKOUT_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         key="next_workout_training_load",
         translation_key="next_workout_training_load",
         suggested_display_precision=0,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
         value_fn=_workout(lambda e, _: e.training_load),
         changes_at_fn=_workout_ends,
     ),
@@ -697,15 +757,11 @@ WORKOUT_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
 # Enabled by default: the bests most athletes follow.
 _BESTS_ENABLED = frozenset(
     (
-        "ride_best_power_5s",
-        "ride_best_power_1min",
         "ride_best_power_5min",
         "ride_best_power_20min",
         "run_best_time_5k",
         "run_best_time_10k",
-        "run_best_time_half_marathon",
         "swim_best_time_100m",
-        "swim_best_time_400m",
     )
 )
 
@@ -750,10 +806,7 @@ def _time_attributes(
     def attributes(data: IntervalsData) -> dict[str, Any] | None:
         if (best := _best(data, key)) is None:
             return None
-        settings = _settings(data, group)
-        units = None if settings is None else settings.pace_units
-        if units is None:
-            units = "SECS_100M" if group == "swim" else "MINS_KM"
+        units = _pace_units(data, group)
         return {
             "pace": format_pace(best.speed, units),
             "pace_units": units,

@@ -18,7 +18,6 @@ from datetime import date, datetime, time
 from functools import partial
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
@@ -130,13 +129,6 @@ class HistoryStatistics:
         with Home Assistant's start and with adding the entities.
         """
         self._started = True
-        self._entry.async_on_unload(
-            self._hass.bus.async_listen(
-                EVENT_CORE_CONFIG_UPDATE,
-                callback(lambda _: self.async_units_changed()),
-                event_filter=callback(lambda data: "unit_system" in data),
-            )
-        )
         if self._latest is not None:
             self._schedule(self._latest)
 

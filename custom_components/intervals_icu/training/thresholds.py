@@ -17,6 +17,27 @@ PACE_UNITS: dict[str, tuple[float, str]] = {
 }
 
 
+SWIM = "swim"
+
+
+def pace_units_for(group: str, chosen: str | None, *, us_customary: bool) -> str:
+    """How the athlete reads a pace: their setting, else by sport and unit system.
+
+    Per kilometre or mile for running and riding; per 100 m or 100 yd for
+    swimming.
+    """
+    if chosen in PACE_UNITS:
+        return chosen
+    if group == SWIM:
+        return "SECS_100Y" if us_customary else "SECS_100M"
+    return "MINS_MILE" if us_customary else "MINS_KM"
+
+
+def seconds_per(speed: float, pace_units: str) -> float:
+    """Seconds per the pace's distance (a km, a mile, 100 m) at `speed` (m/s)."""
+    return PACE_UNITS[pace_units][0] / speed
+
+
 def format_pace(speed: float | None, pace_units: str | None) -> str | None:
     """Format a speed in m/s as the athlete's preferred pace, e.g. `4:54 /km`."""
     if speed is None or speed <= 0:
