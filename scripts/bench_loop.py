@@ -88,6 +88,23 @@ def serve_emulator(conn: Connection, size: int, years: int, now_iso: str) -> Non
             conn.send("added")
 
 
+async def confirm_http_port(hass: Any) -> None:
+    """Confirm the free port as a user would, where the release asks for it.
+
+    From 2026.10 a changed web server setting is on trial: unconfirmed, Home
+    Assistant goes back to the old one and restarts after five minutes.
+    """
+    try:
+        from homeassistant.components.http.config import (  # noqa: PLC0415
+            async_get_and_load_store,
+        )
+    except ImportError:
+        return
+    store = await async_get_and_load_store(hass)
+    if store.pending is not None:
+        await store.async_promote_pending()
+
+
 @dataclass
 class TimerLag:
     """How late a 10 ms timer wakes: what any timer or request would wait."""
@@ -138,6 +155,7 @@ async def drive(
     from homeassistant.setup import async_setup_component  # noqa: PLC0415
 
     await started.wait()
+    await confirm_http_port(hass)
     await asyncio.sleep(SETTLE)
     slow = SlowSteps()
     logging.getLogger("asyncio").addHandler(slow)
