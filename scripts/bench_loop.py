@@ -31,8 +31,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 import contextlib
 from dataclasses import dataclass, field
-import gc
 from datetime import UTC, datetime, timedelta
+import gc
 import logging
 import multiprocessing
 from multiprocessing.connection import Connection
@@ -182,7 +182,7 @@ class Phase:
     """Lags above the target that overlap a full garbage collection."""
 
 
-async def drive(
+async def drive(  # noqa: PLR0915 - one phase after the other
     hass: Any, url: str, emulator: Connection, started: asyncio.Event, size: int
 ) -> list[Phase]:
     """Once started, add the athlete, reload, update, reconcile, import, unload."""
