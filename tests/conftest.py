@@ -151,12 +151,20 @@ async def emulator(
 
 
 @pytest.fixture
-def config_entry(emulator: EmulatorServer, athlete: Athlete) -> MockConfigEntry:
+def entry_title(athlete: Athlete) -> str:
+    """The entry's title: the athlete's name, as the config flow gives it."""
+    return athlete.name
+
+
+@pytest.fixture
+def config_entry(
+    emulator: EmulatorServer, athlete: Athlete, entry_title: str
+) -> MockConfigEntry:
     """A config entry for the athlete, pointing at the emulator."""
     return MockConfigEntry(
         domain=DOMAIN,
         entry_id="01JINTERVALSICUTESTENTRY00",
-        title=athlete.name,
+        title=entry_title,
         unique_id=athlete.id,
         data={
             CONF_API_KEY: API_KEY,

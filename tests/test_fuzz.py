@@ -40,8 +40,6 @@ from custom_components.intervals_icu.training.totals import (
     latest,
     window_start,
 )
-from emulator.faults import Fault
-from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
@@ -192,58 +190,6 @@ def _dumps(value: Any) -> str:
     import json  # noqa: PLC0415 - local: only the strategies need it
 
     return json.dumps(value)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"",
-        b"\xff\xfe\xfd",
-        b"[" * 100_000,
-        b'{"a":' * 50_000,
-        b"NaN",
-        b"[1e400]",
-        b'[{"id": true, "start_date_local": "2026-06-15T08:00:00"}]',
-        b'[{"id": "a", "start_date_local": "yesterday"}]',
-        b'{"data": []}',
-    ],
-)
-async def test_bodies_through_the_client(
-    hass: HomeAssistant, emulator: EmulatorServer, body: bytes
-) -> None:
-    """Odd bodies, sent by the emulator, are invalid responses and nothing else."""
-    emulator.state.add_fault(
-        Fault.http_status(200, body=body, content_type="application/json")
-    )
-    client = IntervalsClient(
-        async_get_clientsession(hass), API_KEY, base_url=emulator.url
-    )
-    with pytest.raises(IntervalsResponseError):
-        await client.get_activities("i123456", NOW.date(), NOW.date())
-
-
-@pytest.mark.parametrize(
-    "distance", [b"1" + b"0" * 400, b"NaN", b"Infinity", b"1e308", b"-5"]
-)
-async def test_impossible_number_is_one_unknown_field(
-    hass: HomeAssistant, emulator: EmulatorServer, distance: bytes
-) -> None:
-    """Beyond any float or human effort: that field is unknown, and counted."""
-    body = (
-        b'[{"id": "a", "start_date_local": "2026-06-15T08:00:00", "distance": '
-        + distance
-        + b', "moving_time": 3600}]'
-    )
-    emulator.state.add_fault(
-        Fault.http_status(200, body=body, content_type="application/json")
-    )
-    client = IntervalsClient(
-        async_get_clientsession(hass), API_KEY, base_url=emulator.url
-    )
-    [activity] = await client.get_activities("i123456", NOW.date(), NOW.date())
-    assert activity.distance is None
-    assert activity.moving_time == 3600
-    assert client.stats.dropped == {"distance": 1}
 
 
 # The cache on disk ---------------------------------------------------------------

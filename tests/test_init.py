@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 
 async def test_setup_and_unload(
@@ -61,6 +62,12 @@ async def test_runtime_data_is_the_coordinator(
         if d.via_device_id is None
     ]
     assert device.configuration_url == emulator.url
+    # Home Assistant's shared session, which verifies certificates (what the
+    # client sends with each request: tests/api/test_requests.py).
+    session = async_get_clientsession(hass)
+    assert coordinator.client._session is session
+    assert session.connector is not None
+    assert session.connector._ssl is not False
 
 
 async def test_setup_retries_when_unreachable(
