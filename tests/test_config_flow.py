@@ -1,10 +1,11 @@
 """The config flow: adding an athlete, the errors a user meets, reauth, reconfigure."""
 
+from collections.abc import Iterator
 from datetime import date
 import json
 from pathlib import Path
 import socket
-from unittest.mock import patch
+from unittest.mock import AsyncMock, patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -40,6 +41,30 @@ COACH_KEY = "coach-key-0b1c"
 # Time starts at NOW but moves: a reset connection and a timeout need the
 # event loop's clock to advance, which frozen time would stop.
 pytestmark = pytest.mark.freeze_time(NOW, tick=True)
+
+
+@pytest.fixture
+def real_setup() -> None:
+    """Set up the entries for real: for the tests of what the entry then does."""
+
+
+@pytest.fixture(autouse=True)
+def entry_setup(request: pytest.FixtureRequest) -> Iterator[AsyncMock | None]:
+    """An entry a flow creates or reloads is set up as if it worked.
+
+    What the flow does is the subject here; setting up an entry is tested
+    everywhere else (and here where a test asks for `real_setup`).
+    """
+    if "real_setup" in request.fixturenames:
+        yield None
+        return
+    with (
+        patch(
+            "custom_components.intervals_icu.async_setup_entry", return_value=True
+        ) as setup,
+        patch("custom_components.intervals_icu.async_unload_entry", return_value=True),
+    ):
+        yield setup
 
 
 def _add_athlete(state: EmulatorState, athlete_id: str, api_key: str) -> Athlete:
@@ -97,6 +122,7 @@ async def test_user_form(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) 
     assert "show_advanced_options" not in caplog.text
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_user_own_athlete(hass: HomeAssistant, emulator: EmulatorServer) -> None:
     """An empty athlete id means the key's owner, stored under the real id."""
     result = await _submit(hass, await _start(hass), emulator.url)
@@ -143,6 +169,7 @@ async def test_user_explicit_athlete_id(
     await hass.async_block_till_done()
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_user_coach_reads_granted_athlete(
     hass: HomeAssistant, emulator: EmulatorServer
 ) -> None:
@@ -445,6 +472,7 @@ async def _reauth(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlowResu
     return result
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_reauth_new_key(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
 ) -> None:
@@ -559,6 +587,7 @@ async def test_reauth_wrong_athlete(
 # Reconfiguration -------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_reconfigure_new_key(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
 ) -> None:
@@ -610,6 +639,7 @@ async def test_reconfigure_url_with_credentials_is_refused(
     assert entry.data[CONF_URL] == emulator.url
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_reconfigure_url(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
@@ -654,6 +684,7 @@ async def test_reconfigure_key_of_another_athlete(
     assert entry.data[CONF_API_KEY] == API_KEY
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_reconfigure_invalid_key(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
 ) -> None:
