@@ -2,7 +2,10 @@
 
 Each test runs the integration in Home Assistant with a real recorder and
 checks what the recorder holds against sums straight from the emulator's
-records.
+records. The recorder checks every row it imports (a few seconds for these
+years), so a test follows one entry through several steps of its life
+instead of importing again for each. What is written when is planned by
+pure code, tested in tests/unit/test_statistics_*.py.
 """
 
 from collections import defaultdict
@@ -48,14 +51,18 @@ RECORD = f"{DOMAIN}.{ENTRY}.history"
 
 @pytest.fixture
 def athlete(frozen: FrozenDateTimeFactory) -> Athlete:
-    """Four years and a half of history, light enough for the recorder."""
+    """Four years and a half of history, light enough for the recorder.
+
+    The recorder checks each row it imports; an activity makes ten (its
+    group's five sums and those of all activities).
+    """
     athlete = generate_athlete(
         seed=9,
         athlete_id=ATHLETE_ID,
         name="Test Athlete",
         api_key=API_KEY,
         timezone=ZONE,
-        activities_per_year=30,
+        activities_per_year=20,
         start=date(2022, 1, 1),
         end=NOW.date(),
         now=NOW,
@@ -221,11 +228,7 @@ async def test_first_setup_imports_every_year(
         sum(v for y, v in oracle(athlete, "run", "distance", 4).items() if y < "2025")
     )
 
-
-async def test_metadata_names_and_units(
-    recorder_mock: Recorder, hass: HomeAssistant, config_entry: MockConfigEntry
-) -> None:
-    await setup(hass, config_entry)
+    # The names and units the statistics graph card shows.
     metadata = await hass.async_add_executor_job(lambda: get_metadata(hass))
     run = metadata[f"{DOMAIN}:{ATHLETE_ID}_run_distance"][1]
     assert run["name"] == "Test Athlete run distance"
@@ -236,11 +239,10 @@ async def test_metadata_names_and_units(
     assert metadata[f"{DOMAIN}:{ATHLETE_ID}_all_count"][1]["name"] == (
         "Test Athlete activities"
     )
-    fitness = metadata[f"{DOMAIN}:{ATHLETE_ID}_fitness"][1]
-    assert (fitness["has_sum"], fitness["mean_type"]) == (False, 1)
+    fitness_meta = metadata[f"{DOMAIN}:{ATHLETE_ID}_fitness"][1]
+    assert (fitness_meta["has_sum"], fitness_meta["mean_type"]) == (False, 1)
     # The unit class lets the recorder convert: miles on request.
     sid = f"{DOMAIN}:{ATHLETE_ID}_run_distance"
-    metres = await per(hass, "run_distance", "year")
     miles = await hass.async_add_executor_job(
         lambda: statistics_during_period(
             hass,
@@ -253,7 +255,7 @@ async def test_metadata_names_and_units(
         )
     )
     assert sum(r["change"] for r in miles[sid]) == pytest.approx(
-        sum(metres.values()) / 1609.344
+        sum(years.values()) / 1609.344
     )
 
 
@@ -276,12 +278,13 @@ async def test_the_first_import_waits_for_the_entities_and_the_start(
     assert await per(hass, "run_distance", "year")
 
 
-async def test_a_restart_downloads_no_history(
+async def test_a_restart_downloads_no_history_and_removal_clears_all(
     recorder_mock: Recorder,
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     athlete: Athlete,
     state: EmulatorState,
+    hass_storage: dict[str, Any],
 ) -> None:
     await setup(hass, config_entry)
     before = await per(hass, "all_distance", "month")
@@ -293,6 +296,16 @@ async def test_a_restart_downloads_no_history(
     assert await per(hass, "all_distance", "month") == before
     await assert_matches(hass, athlete)
 
+    # Removing the entry takes its statistics and its record along.
+    ids = await hass.async_add_executor_job(list_statistic_ids, hass)
+    assert any(i["statistic_id"].startswith(f"{DOMAIN}:") for i in ids)
+    assert RECORD in hass_storage
+    assert await hass.config_entries.async_remove(config_entry.entry_id)
+    await settle(hass)
+    ids = await hass.async_add_executor_job(list_statistic_ids, hass)
+    assert not any(i["statistic_id"].startswith(f"{DOMAIN}:") for i in ids)
+    assert RECORD not in hass_storage
+
 
 async def test_updates_write_new_edited_and_deleted_activities(
     recorder_mock: Recorder,
@@ -302,6 +315,12 @@ async def test_updates_write_new_edited_and_deleted_activities(
     state: EmulatorState,
     frozen: FrozenDateTimeFactory,
 ) -> None:
+    # Runs of this year, in the cache: one to edit, one to delete, and one
+    # before both.
+    for day in ("2026-02-03", "2026-03-10", "2026-04-21"):
+        athlete.add_activity(
+            start_local=f"{day}T07:30:00", activity_type="Run", distance=9_000.0
+        )
     await setup(hass, config_entry)
     await next_hour(hass, frozen)
     state.log.clear()
@@ -322,6 +341,7 @@ async def test_updates_write_new_edited_and_deleted_activities(
         key=lambda a: a["start_date_local"],
     )
     earlier, deleted, edited = runs[0], runs[len(runs) // 2], runs[-1]
+    assert len({earlier["id"], deleted["id"], edited["id"]}) == 3
     edited["distance"] += 5_000.0
     athlete.delete_activity(deleted["id"])
     frozen.move_to(datetime(2026, 6, 16, 0, 1, tzinfo=AMS))
@@ -338,46 +358,23 @@ async def test_updates_write_new_edited_and_deleted_activities(
     assert history_requests(state) == []
 
 
-async def test_removing_the_entry_clears_its_statistics_and_record(
-    recorder_mock: Recorder,
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-) -> None:
-    await setup(hass, config_entry)
-    ids = await hass.async_add_executor_job(list_statistic_ids, hass)
-    assert any(i["statistic_id"].startswith(f"{DOMAIN}:") for i in ids)
-    assert RECORD in hass_storage
-    assert await hass.config_entries.async_remove(config_entry.entry_id)
-    await settle(hass)
-    ids = await hass.async_add_executor_job(list_statistic_ids, hass)
-    assert not any(i["statistic_id"].startswith(f"{DOMAIN}:") for i in ids)
-    assert RECORD not in hass_storage
-
-
-@pytest.mark.parametrize(
-    "stored",
-    [
-        # The record of an older version: which groups, nothing else.
-        {"athlete_id": ATHLETE_ID, "groups": {"run": ["Run"]}},
-        {"athlete_id": ATHLETE_ID},
-        ["not", "a", "dict"],
-    ],
-)
-async def test_an_old_or_damaged_record_means_import_again(
+async def test_an_old_record_means_import_again(
     recorder_mock: Recorder,
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     athlete: Athlete,
     state: EmulatorState,
     hass_storage: dict[str, Any],
-    stored: Any,
 ) -> None:
+    """The record of an older version: which groups, nothing else.
+
+    Damaged records read as none too (tests/unit/test_statistics_plan.py).
+    """
     hass_storage[RECORD] = {
         "version": 1,
         "minor_version": 1,
         "key": RECORD,
-        "data": stored,
+        "data": {"athlete_id": ATHLETE_ID, "groups": {"run": ["Run"]}},
     }
     await setup(hass, config_entry)
     assert history_requests(state)
@@ -392,6 +389,25 @@ async def test_import_history_action_rewrites_an_edited_old_activity(
     state: EmulatorState,
 ) -> None:
     await setup(hass, config_entry)
+    # A failed request is the user's error to see; nothing changes.
+    state.add_fault(Fault.http_status(502, path="/activities"))
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
+        )
+    assert raised.value.translation_key == "request_server_error"
+    state.clear_faults()
+    await settle(hass)
+    await assert_matches(hass, athlete)
+    # Without the recorder there are no statistics to import into.
+    hass.config.components.remove("recorder")
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
+        )
+    assert refused.value.translation_key == "no_recorder"
+    hass.config.components.add("recorder")
+
     # An activity of 2022, long out of the cache, is edited on Intervals.icu.
     old_run = next(
         a
@@ -423,30 +439,6 @@ async def test_import_history_action_rewrites_an_edited_old_activity(
     assert float(last_year.state) == pytest.approx(
         oracle(athlete, "run", "distance", 4)["2025"] / 1000
     )
-
-
-async def test_import_history_action_errors(
-    recorder_mock: Recorder,
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    state: EmulatorState,
-) -> None:
-    await setup(hass, config_entry)
-    state.add_fault(Fault.http_status(502, path="/activities"))
-    with pytest.raises(HomeAssistantError) as raised:
-        await hass.services.async_call(
-            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
-        )
-    assert raised.value.translation_key == "request_server_error"
-    state.clear_faults()
-    # Without the recorder there are no statistics to import into.
-    hass.config.components.remove("recorder")
-    with pytest.raises(ServiceValidationError) as refused:
-        await hass.services.async_call(
-            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
-        )
-    assert refused.value.translation_key == "no_recorder"
-    hass.config.components.add("recorder")
 
 
 def test_metadata_has_exactly_the_fields_of_the_installed_home_assistant() -> None:

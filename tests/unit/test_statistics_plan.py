@@ -82,6 +82,22 @@ def test_a_record_of_another_athlete_or_damaged_is_none(
     assert Record.from_dict(data, ATHLETE) is None
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        # The record of an older version: which groups, nothing else.
+        {"athlete_id": ATHLETE, "groups": {"run": ["Run"]}},
+        {"athlete_id": ATHLETE},
+        ["not", "a", "dict"],
+        None,  # no record at all
+    ],
+)
+def test_a_record_of_an_older_version_or_none_is_none(data: object) -> None:
+    """Whatever does not read as a record means importing again (see
+    tests/statistics/test_history.py)."""
+    assert Record.from_dict(data, ATHLETE) is None
+
+
 def test_new_year_moves_the_leaving_year_into_the_base() -> None:
     """What leaves the window joins the base; the rewrite is the full recount."""
     older = run("old", datetime(2024, 5, 1, 8), 3_000.0)  # before both windows
