@@ -8,7 +8,10 @@ from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
 from pytest_homeassistant_custom_component.syrupy import (
     EntityRegistryEntrySnapshot,
     HomeAssistantSnapshotExtension,
@@ -16,13 +19,14 @@ from pytest_homeassistant_custom_component.syrupy import (
     StateSnapshot,
 )
 from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
 
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from emulator.state import EmulatorState
-from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util.read_only_dict import ReadOnlyDict
@@ -183,3 +187,29 @@ async def setup_integration(
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+async def assert_platform_snapshot(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    entry: MockConfigEntry,
+    platform: Platform,
+) -> None:
+    """Every entity of one platform, registry entry and state, as snapshotted.
+
+    Only that platform is set up (a snapshot is of one platform), with the
+    entities disabled by default enabled. Links point at the emulator, whose
+    port changes from run to run: `url` is left out.
+    """
+    with patch("custom_components.intervals_icu.PLATFORMS", [platform]):
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        await snapshot_platform(
+            hass,
+            entity_registry,
+            snapshot.with_defaults(exclude=props("url")),
+            entry.entry_id,
+        )
+        assert await hass.config_entries.async_unload(entry.entry_id)

@@ -18,6 +18,7 @@ from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 
 KEY = f"{DOMAIN}.01JINTERVALSICUTESTENTRY00"
 
@@ -186,3 +187,18 @@ async def test_old_edits_and_deletions_show_after_the_daily_reread(
     assert recent.query["fields"] == [",".join(ACTIVITY_FIELDS)]
     # What the totals do not need is kept from the full read.
     assert hass.states.get(last).attributes["name"] == named
+
+
+async def test_removing_the_entry_deletes_the_record_book(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    setup_integration: MockConfigEntry,
+) -> None:
+    key = f"{DOMAIN}.{setup_integration.entry_id}.records"
+    # Written a moment after the first fetch.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"]["year"] == 2026
+    assert await hass.config_entries.async_remove(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage

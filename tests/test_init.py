@@ -1,15 +1,20 @@
 """Setting up, unloading and removing an entry."""
 
+from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intervals_icu.coordinator import IntervalsCoordinator
 from emulator.faults import Fault
+from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .bests import YEAR
+from .test_event import next_update
 
 
 async def test_setup_and_unload(
@@ -88,3 +93,53 @@ async def test_setup_starts_reauth_on_bad_key(
     assert config_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+CURVE_PATHS = r"curves|gear"
+
+
+async def test_hourly_update_without_news_costs_no_curve_request(
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    athlete: Athlete,
+    emulator: EmulatorServer,
+    setup_integration: MockConfigEntry,
+) -> None:
+    log = emulator.state.log
+    assert [r.path.rsplit("/", 1)[-1] for r in log.matching(CURVE_PATHS)] == [
+        "gear.json",
+        "power-curves.json",
+        "pace-curves.json",
+        "pace-curves.json",
+    ]
+    assert {r.query["curves"][0] for r in log.matching("curves")} == {YEAR}
+    assert [r.query["type"][0] for r in log.matching("curves")] == [
+        "Ride",
+        "Run",
+        "Swim",
+    ]
+    log.clear()
+    await next_update(hass, frozen)
+    assert len(log) > 0
+    assert log.count(CURVE_PATHS) == 0
+    # A walk can wear shoes but sets no ride, run or swim best: the gear only.
+    athlete.add_activity(
+        start_local="2026-06-15T12:30:00", activity_type="Walk", moving_time=1800
+    )
+    await next_update(hass, frozen)
+    assert [r.path.rsplit("/", 1)[-1] for r in log.matching(CURVE_PATHS)] == [
+        "gear.json"
+    ]
+    # A trail run: the gear and the run's pace curve (TrailRun is in its group).
+    log.clear()
+    athlete.add_activity(
+        start_local="2026-06-15T12:45:00",
+        activity_type="TrailRun",
+        distance=8000.0,
+        moving_time=3000,
+    )
+    await next_update(hass, frozen)
+    assert [
+        (r.path.rsplit("/", 1)[-1], r.query.get("type"))
+        for r in log.matching(CURVE_PATHS)
+    ] == [("gear.json", None), ("pace-curves.json", ["Run"])]

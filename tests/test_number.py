@@ -7,6 +7,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache_with_extra_data,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.intervals_icu.const import CONF_GROUPS, DOMAIN
 from homeassistant.components.number import (
@@ -14,12 +15,18 @@ from homeassistant.components.number import (
     DOMAIN as NUMBER_DOMAIN,
     SERVICE_SET_VALUE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_UNIT_OF_MEASUREMENT,
+    Platform,
+)
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
+from homeassistant.util.unit_system import (
+    US_CUSTOMARY_SYSTEM,
+)
 
-from .conftest import ATHLETE_ID
+from .conftest import ATHLETE_ID, assert_platform_snapshot
 
 RUN_GOAL = "number.test_athlete_run_distance_goal_this_year"
 
@@ -30,6 +37,19 @@ async def _set(hass: HomeAssistant, entity_id: str, value: float) -> None:
         SERVICE_SET_VALUE,
         {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
         blocking=True,
+    )
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Every number entity's registry entry and state, as a user would see them."""
+    await assert_platform_snapshot(
+        hass, entity_registry, snapshot, config_entry, Platform.NUMBER
     )
 
 
