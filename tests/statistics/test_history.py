@@ -199,7 +199,16 @@ async def test_first_setup_imports_every_year(
     state: EmulatorState,
     hass_storage: dict[str, Any],
 ) -> None:
+    # Years of rows keep the recorder busy: not while setting up, not at boot.
+    hass.set_state(CoreState.starting)
     await setup(hass, config_entry)
+    assert hass.states.get("sensor.test_athlete_run_distance_this_year") is not None
+    assert history_requests(state) == []
+    assert await per(hass, "run_distance", "year") == {}
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await settle(hass)
+
     years = await per(hass, "run_distance", "year")
     assert set(years) == {"2022", "2023", "2024", "2025", "2026"}
     await assert_matches(hass, athlete)
@@ -259,26 +268,7 @@ async def test_first_setup_imports_every_year(
     )
 
 
-async def test_the_first_import_waits_for_the_entities_and_the_start(
-    recorder_mock: Recorder,
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    state: EmulatorState,
-) -> None:
-    """Years of rows keep the recorder busy: not while setting up, not at boot."""
-    hass.set_state(CoreState.starting)
-    await setup(hass, config_entry)
-    assert hass.states.get("sensor.test_athlete_run_distance_this_year") is not None
-    assert history_requests(state) == []
-    assert await per(hass, "run_distance", "year") == {}
-    hass.set_state(CoreState.running)
-    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
-    await settle(hass)
-    assert history_requests(state)
-    assert await per(hass, "run_distance", "year")
-
-
-async def test_a_restart_downloads_no_history_and_removal_clears_all(
+async def test_restarts_upgrades_and_removal(
     recorder_mock: Recorder,
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -295,6 +285,27 @@ async def test_a_restart_downloads_no_history_and_removal_clears_all(
     assert history_requests(state) == []
     assert await per(hass, "all_distance", "month") == before
     await assert_matches(hass, athlete)
+
+    # The record of an older version (which groups, nothing else) beside its
+    # statistics: everything is imported again. Damaged records read as none
+    # too (tests/unit/test_statistics_plan.py).
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await settle(hass)
+    hass_storage[RECORD] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": RECORD,
+        "data": {"athlete_id": ATHLETE_ID, "groups": {"run": ["Run"]}},
+    }
+    state.log.clear()
+    athlete.add_activity(
+        start_local=datetime(2024, 5, 4, 9, 0), activity_type="Run", distance=7_000.0
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass)
+    assert history_requests(state)
+    await assert_matches(hass, athlete)
+    assert hass_storage[RECORD]["data"]["complete"] is True
 
     # Removing the entry takes its statistics and its record along.
     ids = await hass.async_add_executor_job(list_statistic_ids, hass)
@@ -356,29 +367,6 @@ async def test_updates_write_new_edited_and_deleted_activities(
     await settle(hass)
     await assert_matches(hass, athlete)
     assert history_requests(state) == []
-
-
-async def test_an_old_record_means_import_again(
-    recorder_mock: Recorder,
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    athlete: Athlete,
-    state: EmulatorState,
-    hass_storage: dict[str, Any],
-) -> None:
-    """The record of an older version: which groups, nothing else.
-
-    Damaged records read as none too (tests/unit/test_statistics_plan.py).
-    """
-    hass_storage[RECORD] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": RECORD,
-        "data": {"athlete_id": ATHLETE_ID, "groups": {"run": ["Run"]}},
-    }
-    await setup(hass, config_entry)
-    assert history_requests(state)
-    await assert_matches(hass, athlete)
 
 
 async def test_import_history_action_rewrites_an_edited_old_activity(
