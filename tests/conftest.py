@@ -95,6 +95,31 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.fixture
+def platforms() -> list[Platform] | None:
+    """The platforms an entry sets up: all of them (None), unless a module of
+    the tests of one platform says which it needs."""
+    return None
+
+
+@pytest.fixture(autouse=True)
+def only_platforms(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Set up only the `platforms`, where a test module names them.
+
+    The tests of one platform need not wait for the others; the calendar,
+    for one, starts Home Assistant's HTTP server.
+    """
+    if "hass" not in request.fixturenames:
+        yield
+        return
+    chosen: list[Platform] | None = request.getfixturevalue("platforms")
+    if chosen is None:
+        yield
+        return
+    with patch("custom_components.intervals_icu.PLATFORMS", chosen):
+        yield
+
+
+@pytest.fixture
 def entity_registry_enabled_by_default() -> Iterator[None]:
     """Create the sensors that are disabled by default enabled, to test them too."""
     with patch(

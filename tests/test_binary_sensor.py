@@ -28,6 +28,12 @@ from .bests import entity_id
 from .conftest import ATHLETE_ID, NOW, assert_platform_snapshot
 
 
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The gear's entities: its service-due sensor, reset buttons, distance."""
+    return [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,

@@ -21,6 +21,12 @@ from .bests import entity_id
 from .conftest import ATHLETE_ID, assert_platform_snapshot
 
 
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The buttons, and the service-due sensors a reset turns off."""
+    return [Platform.BUTTON, Platform.BINARY_SENSOR]
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,

@@ -176,6 +176,12 @@ async def new_york(
         yield athlete, server
 
 
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The calendar, and the next-workout sensor an empty plan leaves unknown."""
+    return [Platform.CALENDAR, Platform.SENSOR]
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,

@@ -69,6 +69,12 @@ class Fired:
         return fired
 
 
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The events, and the sensors of the bests a record changes."""
+    return [Platform.EVENT, Platform.SENSOR]
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,

@@ -40,6 +40,12 @@ async def _set(hass: HomeAssistant, entity_id: str, value: float) -> None:
     )
 
 
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The goals."""
+    return [Platform.NUMBER]
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,

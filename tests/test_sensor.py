@@ -97,6 +97,12 @@ def state_of(hass: HomeAssistant, entity_registry: er.EntityRegistry, key: str) 
     return state.state
 
 
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Sensors, and the goals some of them follow."""
+    return [Platform.SENSOR, Platform.NUMBER]
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,
