@@ -14,6 +14,7 @@ import json
 import math
 import os
 from pathlib import Path
+import pickle
 import select
 import signal
 import subprocess
@@ -164,8 +165,9 @@ class Api:
         return await self.call("GET", path, params, **kwargs)
 
 
-@pytest.fixture
-def athlete() -> Athlete:
+@pytest.fixture(scope="module")
+def generated() -> Athlete:
+    """Two years of a seeded athlete, generated once for the module."""
     return generate_athlete(
         seed=11,
         start=date(2024, 1, 1),
@@ -174,6 +176,12 @@ def athlete() -> Athlete:
         events_until=date(2026, 1, 31),
         now=NOW,
     )
+
+
+@pytest.fixture
+def athlete(generated: Athlete) -> Athlete:
+    """A copy of its own for each test, which may change it."""
+    return pickle.loads(pickle.dumps(generated))  # noqa: S301 - our own data
 
 
 @pytest.fixture
