@@ -1,10 +1,15 @@
 """Devices: the athlete's, and one per piece of gear in use, which come and go."""
 
+from types import SimpleNamespace
+
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
 )
 
+from custom_components.intervals_icu import devices
+from custom_components.intervals_icu.api import Gear
 from custom_components.intervals_icu.const import DOMAIN
 from emulator.model import Athlete
 from homeassistant.core import HomeAssistant
@@ -92,3 +97,30 @@ async def test_retired_and_deleted_gear_go_away(
         ).state
         == "84.0"
     )
+
+
+@pytest.mark.parametrize("by_device_id", [True, False])
+@pytest.mark.parametrize("athlete_device_id", ["athlete-device", None])
+def test_gear_hangs_under_the_athlete_as_each_release_can(
+    monkeypatch: pytest.MonkeyPatch, by_device_id: bool, athlete_device_id: str | None
+) -> None:
+    """By device id from Home Assistant 2026.8 on, by identifiers before (the
+    releases tested run one of the two; here each, whatever the release)."""
+    monkeypatch.setattr(devices, "VIA_DEVICE_ID", by_device_id)
+    coordinator = SimpleNamespace(
+        athlete_id=ATHLETE_ID, athlete_device_id=athlete_device_id
+    )
+    entry = SimpleNamespace(runtime_data=coordinator)
+    info = devices.gear_device_info(entry, Gear(id="b1", type="Bike"))  # type: ignore[arg-type]
+    assert info["identifiers"] == {(DOMAIN, f"{ATHLETE_ID}_gear_b1")}
+    assert (info["name"], info["model"]) == ("Bike", "Bike")
+    if not by_device_id:
+        assert info["via_device"] == (DOMAIN, ATHLETE_ID)  # type: ignore[typeddict-item]
+        assert "via_device_id" not in info
+    elif athlete_device_id is None:
+        # The athlete's device is registered first; without it, no parent.
+        assert "via_device_id" not in info
+        assert "via_device" not in info
+    else:
+        assert info["via_device_id"] == athlete_device_id  # type: ignore[typeddict-item]
+        assert "via_device" not in info
