@@ -14,7 +14,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.intervals_icu.api import Event
 from custom_components.intervals_icu.const import DOMAIN
 from emulator.faults import Fault
 from emulator.model import Athlete
@@ -25,7 +24,7 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     Platform,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import Event, HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 
 from .bests import curve, entity_id, improvable, improved, point
