@@ -14,6 +14,8 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.intervals_icu.api import ACTIVITY_FIELDS, TOTALS_FIELDS
 from custom_components.intervals_icu.const import DOMAIN
+from custom_components.intervals_icu.sync.athlete_sync import AthleteSync
+from custom_components.intervals_icu.sync.storage import SyncStorage
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant
@@ -202,3 +204,40 @@ async def test_removing_the_entry_deletes_the_record_book(
     assert await hass.config_entries.async_remove(setup_integration.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+# A record book as this version writes it.
+BOOK = {"year": 2026, "seen": {"run_best_time_5k": 1500.0}, "announced": {}}
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        # An older format: migrated to nothing, however it reads.
+        {"version": 0, "minor_version": 1, "data": BOOK},
+        # A newer one this version cannot read.
+        {"version": 99, "minor_version": 1, "data": BOOK},
+        # Damaged.
+        {"version": 1, "minor_version": 1, "data": {"year": "soon"}},
+    ],
+)
+async def test_an_unusable_record_book_reads_as_none(
+    hass: HomeAssistant, hass_storage: dict[str, Any], stored: dict[str, Any]
+) -> None:
+    """None is a fresh book (what the entity then does: tests/test_event.py)."""
+    entry_id = "01JINTERVALSICUTESTENTRY00"
+    key = f"{DOMAIN}.{entry_id}.records"
+    sync = AthleteSync(None, "i123456", lambda: ZoneInfo("UTC"))  # type: ignore[arg-type]
+    hass_storage[key] = {**stored, "key": key}
+    await SyncStorage(hass, entry_id).async_load(sync)
+    assert sync.curves_gear.book is None
+    # A book this version wrote reads back.
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": key,
+        "data": BOOK,
+    }
+    await SyncStorage(hass, entry_id).async_load(sync)
+    assert sync.curves_gear.book is not None
+    assert sync.curves_gear.book.year == 2026

@@ -136,6 +136,18 @@ async def test_defaults_enabled(
     } <= enabled
     assert "run_count_ytd" not in enabled
     assert "ramp_rate" not in enabled
+    # The less common bests are there, disabled.
+    disabled_bests = {
+        e.unique_id.removeprefix(f"{ATHLETE_ID}_")
+        for e in entries
+        if e.disabled_by is not None and "_best_" in e.unique_id
+    }
+    assert disabled_bests == {
+        "ride_best_power_60min",
+        "run_best_time_1k",
+        "run_best_time_marathon",
+        "swim_best_time_1500m",
+    }
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
