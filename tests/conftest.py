@@ -223,9 +223,9 @@ async def assert_platform_snapshot(
 ) -> None:
     """Every entity of one platform, registry entry and state, as snapshotted.
 
-    Only that platform is set up (a snapshot is of one platform), with the
-    entities disabled by default enabled. Links point at the emulator, whose
-    port changes from run to run: `url` is left out.
+    Only that platform is set up (a snapshot is of one platform); the tests
+    enable the entities disabled by default, to have them too. Links point at
+    the emulator, whose port changes from run to run: `url` is left out.
     """
     with patch("custom_components.intervals_icu.PLATFORMS", [platform]):
         entry.add_to_hass(hass)

@@ -609,7 +609,7 @@ def scenario(
 
 def assert_nothing_leaked(scenario: Scenario, seen: Seen) -> None:
     """The diagnostics, states, errors, flow results seen, and the log."""
-    # The probe saw the sensors each time, so the check can fail.
+    # The probe saw the sensors, so the check can fail.
     assert any("unit_of_measurement" in text for text in seen.texts)
     assert_no_secret(seen.texts, scenario.athlete)
     assert_no_secret(log_texts(scenario.caplog), scenario.athlete)
