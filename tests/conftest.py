@@ -1,5 +1,6 @@
 """Fixtures: Home Assistant with the integration, talking to the emulator on 127.0.0.1."""
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, date, datetime
 import pickle
@@ -36,6 +37,27 @@ from homeassistant.util.read_only_dict import ReadOnlyDict
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 ATHLETE_ID = "i123456"
 API_KEY = "test-api-key-7f3a9c"
+
+
+@pytest.fixture(autouse=True)
+async def enable_event_loop_debug() -> None:
+    """asyncio's debug mode, without a traceback of where each future was made.
+
+    Home Assistant's test plugin turns debug mode on for every test: asyncio
+    then checks that the loop is only called from its own thread, warns of
+    callbacks that hold it too long, and records where each coroutine was
+    made. It also keeps a traceback (with source lines) of where each
+    future, task and callback was created, only to show it should one be
+    left pending; that was half of the suite's time. Here every check stays
+    on and those tracebacks are not taken: asyncio takes them only when the
+    loop's get_debug() says so, while its checks read the loop's own flag.
+
+    This also turns the checks on for Home Assistant 2026.4, whose plugin
+    sets debug mode on a loop other than the test's.
+    """
+    loop = asyncio.get_running_loop()
+    loop.set_debug(True)
+    loop.get_debug = lambda: False  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
