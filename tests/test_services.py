@@ -28,6 +28,12 @@ from custom_components.intervals_icu.services import (
     IMPORT_HISTORY_SCHEMA,
     SET_WELLNESS_SCHEMA,
 )
+from custom_components.intervals_icu.write_services import (
+    EVENT_ID_SCHEMA,
+    LOG_ACTIVITY_SCHEMA,
+    PLAN_WORKOUT_SCHEMA,
+    UPDATE_EVENT_SCHEMA,
+)
 from emulator.faults import Fault
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
@@ -200,7 +206,7 @@ async def test_set_wellness_needs_a_value(
         (Fault.http_status(503), "request_server_error"),
         (
             Fault.http_status(422, body={"status": 422, "error": "Bad"}),
-            "request_server_error",
+            "request_rejected",
         ),
         (Fault.rate_limited(), "request_rate_limited"),
         (Fault.close(), "request_cannot_connect"),
@@ -509,6 +515,11 @@ async def test_actions_are_described(
         "get_activities": GET_ACTIVITIES_SCHEMA,
         "get_events": GET_EVENTS_SCHEMA,
         "import_history": IMPORT_HISTORY_SCHEMA,
+        "plan_workout": PLAN_WORKOUT_SCHEMA,
+        "update_event": UPDATE_EVENT_SCHEMA,
+        "delete_event": EVENT_ID_SCHEMA,
+        "mark_done": EVENT_ID_SCHEMA,
+        "log_activity": LOG_ACTIVITY_SCHEMA,
     }
     assert set(descriptions) == set(schemas)
     for name, schema in schemas.items():
