@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -132,6 +132,15 @@ class AthleteSync:
             before=before,
             window_start=self.cache.window_start or start,
             bests_gear=bests_gear,
+        )
+
+    def after_writes(self, fetched: Fetched) -> Fetched:
+        """The last update's data, with what writes since changed in what is kept."""
+        return replace(
+            fetched,
+            events=self.plan.events,
+            activities=tuple(self.cache.activities.values()),
+            before=fetched.activities,
         )
 
     def take_new_activities(self) -> tuple[Activity, ...]:
