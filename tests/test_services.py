@@ -8,6 +8,8 @@ to one set-up entry.
 """
 
 from datetime import UTC, date, datetime
+import json
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -15,6 +17,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
+import yaml
 
 from custom_components.intervals_icu.api import (
     IntervalsAccessDeniedError,
@@ -29,6 +32,7 @@ from custom_components.intervals_icu.api import (
     WellnessUpdate,
 )
 from custom_components.intervals_icu.api.transport import basic_auth
+from custom_components.intervals_icu.api.writes import EVENT_CATEGORIES
 from custom_components.intervals_icu.const import DOMAIN
 from custom_components.intervals_icu.errors import request_error
 from custom_components.intervals_icu.services import (
@@ -55,6 +59,9 @@ from homeassistant.helpers.service import async_get_all_descriptions
 from .conftest import API_KEY, ATHLETE_ID
 
 DAY = "2026-06-14"
+PACKAGE = Path(__file__).parents[1] / "custom_components" / "intervals_icu"
+SERVICES_YAML = PACKAGE / "services.yaml"
+EN_JSON = PACKAGE / "translations" / "en.json"
 ENTRY = {"config_entry_id": "01JINTERVALSICUTESTENTRY00"}
 
 
@@ -88,7 +95,6 @@ def refused_fields(schema: vol.Schema, data: dict[str, Any]) -> list[list[Any]]:
         ({"motivation": "very"}, "motivation"),
         ({"comments": "x" * 1001}, "comments"),
         ({"weight": 70, "mood": 9}, "mood"),
-        ({"date": "15 June"}, "date"),
         ({"steps": 10000}, "steps"),
     ],
 )
@@ -147,8 +153,6 @@ def test_wellness_update_has_only_what_was_given() -> None:
         ({"start_date": DAY, "end_date": DAY}, [["config_entry_id"]]),
         ({**ENTRY, "end_date": DAY}, [["start_date"]]),
         ({**ENTRY, "start_date": DAY}, [["end_date"]]),
-        ({**ENTRY, "start_date": "June", "end_date": DAY}, [["start_date"]]),
-        ({**ENTRY, "start_date": DAY, "end_date": "2026-13-01"}, [["end_date"]]),
         ({**ENTRY, "start_date": DAY, "end_date": DAY, "limit": 5}, [["limit"]]),
     ],
 )
@@ -172,10 +176,75 @@ def test_read_actions_take_one_or_more_types_and_categories() -> None:
     assert GET_EVENTS_SCHEMA({**span, "categories": "race_a"})["categories"] == [
         "RACE_A"
     ]
-    assert refused_fields(GET_EVENTS_SCHEMA, {**span, "categories": [{}]}) == [
-        ["categories", 0]
-    ]
     assert refused_fields(GET_EVENTS_SCHEMA, {**span, "types": ["Run"]}) == [["types"]]
+
+
+def refused_as(
+    schema: vol.Schema, data: dict[str, Any]
+) -> tuple[str | None, dict[str, str]]:
+    """The translation key and placeholders of the error that names the field."""
+    with pytest.raises(ServiceValidationError) as caught:
+        schema(data)
+    return caught.value.translation_key, caught.value.translation_placeholders or {}
+
+
+@pytest.mark.parametrize(
+    ("schema", "data", "field", "value"),
+    [
+        (SET_WELLNESS_SCHEMA, {"date": "15 June"}, "date", "15 June"),
+        (SET_WELLNESS_SCHEMA, {"date": "2026-06-14T07:00"}, "date", "2026-06-14T07:00"),
+        (
+            GET_ACTIVITIES_SCHEMA,
+            {"start_date": "June", "end_date": DAY},
+            "start_date",
+            "June",
+        ),
+        (
+            GET_EVENTS_SCHEMA,
+            {"start_date": DAY, "end_date": "2026-13-01"},
+            "end_date",
+            "2026-13-01",
+        ),
+        (GET_EVENTS_SCHEMA, {"start_date": None, "end_date": DAY}, "start_date", ""),
+        (
+            GET_EVENTS_SCHEMA,
+            {"start_date": DAY, "end_date": "9" * 60},
+            "end_date",
+            "9" * 39 + "…",
+        ),
+    ],
+)
+def test_a_malformed_date_names_the_field_and_the_format(
+    schema: vol.Schema, data: dict[str, Any], field: str, value: str
+) -> None:
+    """Not Home Assistant's "Could not parse date … Got None": which, and how."""
+    key, placeholders = refused_as(schema, {**ENTRY, **data})
+    assert key == "invalid_date"
+    assert placeholders == {"field": field, "value": value, "format": "YYYY-MM-DD"}
+
+
+def test_an_unknown_category_is_refused_with_the_list() -> None:
+    """`FOO` returned nothing at all before; now it says what there is."""
+    span = {**ENTRY, "start_date": DAY, "end_date": DAY}
+    key, placeholders = refused_as(
+        GET_EVENTS_SCHEMA, {**span, "categories": ["WORKOUT", "FOO"]}
+    )
+    assert key == "unknown_category"
+    assert placeholders["field"] == "categories"
+    assert placeholders["value"] == "FOO"
+    assert placeholders["choices"].split(", ") == sorted(EVENT_CATEGORIES)
+    key, placeholders = refused_as(GET_EVENTS_SCHEMA, {**span, "categories": [{}]})
+    assert (key, placeholders["value"]) == ("unknown_category", "{}")
+
+
+def test_the_category_picker_offers_every_category(hass: HomeAssistant) -> None:
+    """The action's picker lists what the schema takes, each with a label."""
+    services = yaml.safe_load(SERVICES_YAML.read_text())
+    selector = services["get_events"]["fields"]["categories"]["selector"]["select"]
+    assert selector["options"] == list(EVENT_CATEGORIES)
+    assert not selector.get("custom_value")
+    labels = json.loads(EN_JSON.read_text())["selector"]["event_category"]["options"]
+    assert set(labels) == set(EVENT_CATEGORIES)
 
 
 def test_import_history_takes_only_the_entry() -> None:
@@ -327,18 +396,35 @@ async def test_bad_input_is_refused_before_any_request(
     emulator.state.log.clear()
     bad: list[tuple[str, dict[str, Any], list[Any]]] = [
         ("set_wellness", {"weight": 19.9}, ["weight"]),
-        ("get_activities", {"start_date": "June", "end_date": DAY}, ["start_date"]),
-        (
-            "get_events",
-            {"start_date": DAY, "end_date": DAY, "categories": [{}]},
-            ["categories", 0],
-        ),
         ("import_history", {"years": 3}, ["years"]),
     ]
     for service, data, path in bad:
         with pytest.raises(vol.Invalid) as caught:
             await call(hass, setup_integration, service, **data)
         assert caught.value.path == path, service
+
+    # A date or a category is refused by name, in the user's language (Home
+    # Assistant drops the closing full stop).
+    explained: list[tuple[str, dict[str, Any], str]] = [
+        (
+            "get_activities",
+            {"start_date": "June", "end_date": DAY},
+            (
+                "start_date: “June” is not a date. Give it as YYYY-MM-DD, "
+                "for example 2026-06-14"
+            ),
+        ),
+        (
+            "get_events",
+            {"start_date": DAY, "end_date": DAY, "categories": ["race_a", "FOO"]},
+            "categories: “FOO” is not a calendar category. Choose from "
+            + ", ".join(sorted(EVENT_CATEGORIES)),
+        ),
+    ]
+    for service, data, message in explained:
+        with pytest.raises(ServiceValidationError) as err:
+            await call(hass, setup_integration, service, **data)
+        assert str(err.value) == message
 
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, setup_integration, "set_wellness", date=DAY)

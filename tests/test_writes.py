@@ -156,13 +156,14 @@ async def test_planning_again_changes_the_plan(
 @pytest.mark.parametrize(
     ("data", "error", "field"),
     [
-        ({"type": "Bike"}, vol.Invalid, "type"),
+        ({"type": "Bike"}, ServiceValidationError, "type"),
         ({"moving_time": -60}, vol.Invalid, "moving_time"),
         ({"moving_time": {"hours": 49}}, vol.Invalid, "moving_time"),
         ({"distance": -1}, vol.Invalid, "distance"),
         ({"training_load": 6000}, vol.Invalid, "training_load"),
-        ({"date": "15/06/2026"}, vol.Invalid, "date"),
+        ({"date": "15/06/2026"}, ServiceValidationError, "date"),
         ({"name": "x" * 256}, vol.Invalid, "name"),
+        ({"time": "7 am"}, ServiceValidationError, "time"),
         ({"key": "two words\n"}, ServiceValidationError, "key"),
         ({"date": "2300-01-01"}, ServiceValidationError, "date"),
     ],
@@ -184,7 +185,7 @@ async def test_plan_is_checked_before_anything_is_sent(
             **{"date": TODAY, "type": "Run", **data},
         )
     if isinstance(err.value, ServiceValidationError):
-        assert err.value.translation_placeholders == {"field": field}
+        assert (err.value.translation_placeholders or {})["field"] == field
     else:
         assert field in str(err.value)
     assert len(emulator.state.log) == 0
@@ -467,12 +468,12 @@ async def test_log_activity_is_idempotent(
 @pytest.mark.parametrize(
     ("data", "error", "field"),
     [
-        ({"type": "Jogging"}, vol.Invalid, "type"),
+        ({"type": "Jogging"}, ServiceValidationError, "type"),
         ({"moving_time": 0}, vol.Invalid, "moving_time"),
         ({"moving_time": {"days": 3}}, vol.Invalid, "moving_time"),
         ({"rpe": 11}, vol.Invalid, "rpe"),
         ({"distance": "far"}, vol.Invalid, "distance"),
-        ({"start": "yesterday"}, vol.Invalid, "start"),
+        ({"start": "yesterday"}, ServiceValidationError, "start"),
         ({"start": "2026-06-15 12:30:00"}, ServiceValidationError, "start"),
         ({"start": "1850-01-01 10:00:00"}, ServiceValidationError, "start"),
         ({"notes": "x" * 20_001}, vol.Invalid, "notes"),
@@ -491,7 +492,7 @@ async def test_log_is_checked_before_anything_is_sent(
     with pytest.raises(error) as err:
         await call(hass, setup_integration, "log_activity", **{**base, **data})
     if isinstance(err.value, ServiceValidationError):
-        assert err.value.translation_placeholders == {"field": field}
+        assert (err.value.translation_placeholders or {})["field"] == field
     else:
         assert field in str(err.value)
     assert len(emulator.state.log) == 0

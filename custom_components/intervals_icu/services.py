@@ -20,7 +20,9 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
+from .action_fields import choice_field, date_field
 from .api import WellnessUpdate
+from .api.writes import EVENT_CATEGORIES
 from .const import DOMAIN
 from .errors import handle_request_errors
 from .statistics.writer import statistics_available
@@ -93,7 +95,7 @@ WELLNESS_INPUTS: Final[dict[str, Any]] = {
 SET_WELLNESS_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Optional(ATTR_DATE): cv.date,
+        vol.Optional(ATTR_DATE): date_field(ATTR_DATE),
         **{
             vol.Optional(name): validator for name, validator in WELLNESS_INPUTS.items()
         },
@@ -102,8 +104,8 @@ SET_WELLNESS_SCHEMA = vol.Schema(
 
 _RANGE = {
     vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-    vol.Required(ATTR_START_DATE): cv.date,
-    vol.Required(ATTR_END_DATE): cv.date,
+    vol.Required(ATTR_START_DATE): date_field(ATTR_START_DATE),
+    vol.Required(ATTR_END_DATE): date_field(ATTR_END_DATE),
 }
 
 GET_ACTIVITIES_SCHEMA = vol.Schema(
@@ -114,7 +116,8 @@ GET_EVENTS_SCHEMA = vol.Schema(
     {
         **_RANGE,
         vol.Optional(ATTR_CATEGORIES): vol.All(
-            cv.ensure_list, [vol.All(cv.string, str.upper)]
+            cv.ensure_list,
+            [choice_field(ATTR_CATEGORIES, EVENT_CATEGORIES, "unknown_category")],
         ),
     }
 )
@@ -151,6 +154,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_IMPORT_HISTORY,
         _async_import_history,
         schema=IMPORT_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
     )
     for name, handler, schema in (
         (SERVICE_PLAN_WORKOUT, async_plan_workout, PLAN_WORKOUT_SCHEMA),
@@ -260,7 +264,7 @@ async def _async_get_events(call: ServiceCall) -> ServiceResponse:
     }
 
 
-async def _async_import_history(call: ServiceCall) -> None:
+async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     """Fetch the whole history again and rewrite every statistic.
 
     For edits to activities before this year, which the regular updates do
@@ -272,4 +276,14 @@ async def _async_import_history(call: ServiceCall) -> None:
             translation_domain=DOMAIN, translation_key="no_recorder"
         )
     with handle_request_errors(call.hass, coordinator.config_entry):
-        await coordinator.async_reimport_history()
+        result = await coordinator.async_reimport_history()
+    today = dt_util.utcnow().astimezone(coordinator.data.zone).date()
+    first = result.first_day
+    return {
+        "first_day": first.isoformat() if first else None,
+        "years": list(range(first.year, today.year + 1)) if first else [],
+        "activities": result.activities,
+        "wellness_days": result.wellness_days,
+        "statistics_rows": result.rows,
+        "requests": result.requests,
+    }

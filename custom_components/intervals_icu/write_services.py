@@ -22,6 +22,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util
 
+from .action_fields import choice_field, date_field, datetime_field, time_field
 from .api import ACTIVITY_TYPES, Event, EventWrite, ManualActivity
 from .api.parse import DISTANCE
 from .api.writes import LOAD, MAX_DESCRIPTION, MAX_NAME, MOVING_TIME, RPE
@@ -80,6 +81,7 @@ def _whole(bound_low: float, bound_high: float) -> vol.All[int]:
     return vol.All(vol.Coerce(float), vol.Range(min=bound_low, max=bound_high), round)
 
 
+_TYPE = choice_field(ATTR_TYPE, ACTIVITY_TYPES, "unknown_activity_type")
 _EVENT_ID = vol.All(cv.string, vol.Match(r"^[1-9][0-9]{0,9}$"))
 _DURATION = vol.All(
     cv.time_period,
@@ -92,7 +94,7 @@ _LOAD = _whole(LOAD.low, LOAD.high)
 _KEY = vol.All(cv.string, vol.Length(min=1, max=100))
 _ENTRY = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 _PLANNED = {
-    vol.Optional(ATTR_TIME): cv.time,
+    vol.Optional(ATTR_TIME): time_field(ATTR_TIME),
     vol.Optional(ATTR_NAME): vol.All(cv.string, vol.Length(max=MAX_NAME)),
     vol.Optional(ATTR_DESCRIPTION): vol.All(cv.string, vol.Length(max=MAX_DESCRIPTION)),
     vol.Optional(ATTR_MOVING_TIME): _DURATION,
@@ -103,8 +105,8 @@ _PLANNED = {
 PLAN_WORKOUT_SCHEMA = vol.Schema(
     {
         **_ENTRY,
-        vol.Required(ATTR_DATE): cv.date,
-        vol.Required(ATTR_TYPE): vol.In(ACTIVITY_TYPES),
+        vol.Required(ATTR_DATE): date_field(ATTR_DATE),
+        vol.Required(ATTR_TYPE): _TYPE,
         **_PLANNED,
         vol.Optional(ATTR_KEY): _KEY,
     }
@@ -113,8 +115,8 @@ UPDATE_EVENT_SCHEMA = vol.Schema(
     {
         **_ENTRY,
         vol.Required(ATTR_EVENT_ID): _EVENT_ID,
-        vol.Optional(ATTR_DATE): cv.date,
-        vol.Optional(ATTR_TYPE): vol.In(ACTIVITY_TYPES),
+        vol.Optional(ATTR_DATE): date_field(ATTR_DATE),
+        vol.Optional(ATTR_TYPE): _TYPE,
         **_PLANNED,
     }
 )
@@ -122,8 +124,8 @@ EVENT_ID_SCHEMA = vol.Schema({**_ENTRY, vol.Required(ATTR_EVENT_ID): _EVENT_ID})
 LOG_ACTIVITY_SCHEMA = vol.Schema(
     {
         **_ENTRY,
-        vol.Required(ATTR_TYPE): vol.In(ACTIVITY_TYPES),
-        vol.Required(ATTR_START): cv.datetime,
+        vol.Required(ATTR_TYPE): _TYPE,
+        vol.Required(ATTR_START): datetime_field(ATTR_START),
         vol.Required(ATTR_MOVING_TIME): _DURATION,
         vol.Optional(ATTR_DISTANCE): _DISTANCE,
         vol.Optional(ATTR_TRAINING_LOAD): _LOAD,

@@ -25,16 +25,18 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.intervals_icu.const import DEFAULT_GROUPS, DOMAIN
 from custom_components.intervals_icu.statistics import writer
-from emulator.faults import Fault
+from emulator.faults import Fault, FaultKind
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.state import EmulatorState
+from homeassistant.components import persistent_notification
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.statistics import (
     get_metadata,
     list_statistic_ids,
     statistics_during_period,
 )
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -423,12 +425,32 @@ async def test_import_history_action_rewrites_an_edited_old_activity(
         oracle(athlete, "run", "distance", 4)["2022"]
     )
     state.log.clear()
-    await hass.services.async_call(
-        DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
+    imported = await hass.services.async_call(
+        DOMAIN,
+        "import_history",
+        {"config_entry_id": ENTRY},
+        blocking=True,
+        return_response=True,
     )
     await settle(hass)
     assert history_requests(state)
     await assert_matches(hass, athlete)
+    # The answer says what was read and written, not just that it ended.
+    first = min(
+        date.fromisoformat(a["start_date_local"][:10]) for a in athlete.activities
+    )
+    assert imported is not None
+    assert imported["first_day"] == first.isoformat()
+    assert imported["years"] == list(range(first.year, NOW.year + 1))
+    assert imported["activities"] == len(athlete.activities)
+    # Fitness is read from the first activity's day on.
+    assert imported["wellness_days"] == sum(
+        1
+        for day in athlete.wellness
+        if first.isoformat() <= day <= NOW.date().isoformat()
+    )
+    assert imported["statistics_rows"] > imported["activities"]
+    assert imported["requests"] == len(history_requests(state))
     # The cache read last year again: last year's sensors know the edit too.
     last_year_id = er.async_get(hass).async_get_entity_id(
         "sensor", DOMAIN, f"{ATHLETE_ID}_run_distance_last_year"
@@ -450,3 +472,67 @@ def test_metadata_has_exactly_the_fields_of_the_installed_home_assistant() -> No
     wanted -= {"has_mean"}
     assert set(writer.sum_metadata("x", "distance", "X")) == wanted
     assert set(writer.mean_metadata("x", "X")) == wanted
+
+
+class Notifications(dict[str, dict[str, Any]]):
+    """The persistent notifications shown, kept as the frontend keeps them."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        super().__init__()
+        persistent_notification.async_register_callback(hass, self._update)
+
+    def _update(self, kind: str, changed: dict[str, Any]) -> None:
+        for notification_id, notification in changed.items():
+            if kind == persistent_notification.UpdateType.REMOVED:
+                self.pop(notification_id, None)
+            else:
+                self[notification_id] = dict(notification)
+
+
+async def test_a_background_import_says_how_it_ended(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    config_entry: MockConfigEntry,
+    athlete: Athlete,
+    state: EmulatorState,
+) -> None:
+    """Nobody waits for the first import: a notification says how it went."""
+    shown = Notifications(hass)
+    notice = f"{DOMAIN}_{ENTRY}_history_import"
+    # The history's fitness cannot be read: the import fails, the entry works.
+    state.add_fault(
+        Fault(
+            FaultKind.STATUS,
+            status=502,
+            path="/wellness.json$",
+            params={"fields": "id,ctl,atl"},
+        )
+    )
+    await setup(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    failed = shown[notice]
+    assert failed["title"] == "Training history not imported"
+    assert failed["message"] == (
+        "The training history of Test Athlete could not be imported: Intervals.icu"
+        " had an error; trying again later. It is tried again at the next update."
+    )
+    assert API_KEY not in str(failed)
+
+    # The next update imports; the same notification now says what it wrote.
+    state.clear_faults()
+    frozen.tick(timedelta(hours=1, minutes=1))
+    async_fire_time_changed(hass)
+    await settle(hass)
+    await assert_matches(hass, athlete)
+    assert list(shown) == [notice]
+    first = min(a["start_date_local"][:10] for a in athlete.activities)
+    assert shown[notice]["title"] == "Training history imported"
+    assert shown[notice]["message"].startswith(
+        f"Test Athlete: {len(athlete.activities)} activities since {first}; "
+    )
+
+    # Removing the athlete takes the notification with it.
+    assert await hass.config_entries.async_remove(config_entry.entry_id)
+    await settle(hass)
+    assert notice not in shown

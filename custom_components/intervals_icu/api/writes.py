@@ -31,6 +31,8 @@ EVENT_CATEGORIES: tuple[str, ...] = (
     "SET_EFTP",
     "FITNESS_DAYS",
     "SEASON_START",
+    "TARGET",
+    "SET_FITNESS",
 )
 # Beyond these no one means it: two days of moving in one activity or plan,
 # a load no effort of that length reaches, texts longer than a page.

@@ -25,7 +25,7 @@ from ..api import Activity, IntervalsClient, IntervalsError, Wellness
 from ..const import DOMAIN, LOGGER
 from ..sync.storage import EntryStore
 from ..training.totals import ALL
-from . import writer
+from . import notice, writer
 from .plan import HistoryInput, Record, groups_json, plan_rewrite
 from .rows import Buckets, bucket_sums, daily_means, hour_buckets, sum_key
 
@@ -59,6 +59,7 @@ async def async_remove_history(
     """Clear the athlete's statistics and forget what was imported."""
     if writer.statistics_available(hass):
         writer.clear(hass, athlete_id)
+    notice.async_dismiss(hass, entry_id)
     await _store(hass, entry_id).async_remove()
 
 
@@ -71,6 +72,8 @@ class ImportResult:
     rows: int
     requests: int
     bytes: int
+    # The day of the first activity; None without any.
+    first_day: date | None = None
 
 
 class HistoryStatistics:
@@ -189,7 +192,15 @@ class HistoryStatistics:
                     if not await self._async_recorder_holds_basis():
                         self._basis = None
                 if self._basis is None or self.needs_import(history):
-                    await self._async_full_import(history)
+                    result = await self._async_full_import(history)
+                    await notice.async_notify_imported(
+                        self._hass,
+                        self._entry.entry_id,
+                        history.athlete_name,
+                        activities=result.activities,
+                        first_day=result.first_day,
+                        rows=result.rows,
+                    )
                 else:
                     await self._async_follow_units(history)
                     await self._async_rewrite(history)
@@ -198,6 +209,9 @@ class HistoryStatistics:
                 "The training history could not be imported (%s); "
                 "trying again at the next update",
                 type(err).__name__,
+            )
+            await notice.async_notify_failed(
+                self._hass, self._entry.entry_id, history.athlete_name, err
             )
 
     async def _async_follow_units(self, history: HistoryInput) -> None:
@@ -291,6 +305,7 @@ class HistoryStatistics:
         await self._save(replace(record, complete=True, base=base))
         self._basis = recent
         result = ImportResult(
+            first_day=first if older or recent else None,
             activities=older + len(recent),
             wellness_days=len(wellness),
             rows=written,
