@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 import heapq
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -29,10 +29,11 @@ from .training.totals import (
     period_starts,
 )
 
-# The activities the snapshot keeps at hand: those of the last week, and at
-# least the newest ten (for the assistant's "last activities").
+# The activities the snapshot keeps at hand: those of the last week (what is
+# done today), and the newest twenty of each sport group and of all (what the
+# assistant tells of "my last runs").
 RECENT_DAYS = 7
-RECENT_COUNT = 10
+RECENT_COUNT = 20
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,7 +83,7 @@ class IntervalsData:
     hrv: HrvTrend | None = None
     """Today's HRV status; None before the days it needs were read."""
     recent_activities: tuple[Activity, ...] = ()
-    """Newest first: those of the last RECENT_DAYS, and at least RECENT_COUNT."""
+    """Newest first: the last RECENT_DAYS, and RECENT_COUNT of each group and all."""
 
     def goal(self, group: str) -> GoalStatus:
         """Progress, gap and projection of the group's distance this year."""
@@ -110,7 +111,7 @@ class IntervalsData:
                     day=record.day,
                     zone=form_zone(compared),
                     compared=compared,
-                    as_percent=as_percent and compared != value,
+                    as_percent=as_percent and record.ctl > 0,
                 )
         return None
 
@@ -173,19 +174,23 @@ def build_snapshot(
         goals=MappingProxyType(dict(goals)),
         us_customary=us_customary,
         hrv=hrv_trend(fetched.hrv, today),
-        recent_activities=_recent(activities, today, end),
+        recent_activities=_recent(activities, groups, today, end),
     )
 
 
 def _recent(
-    activities: Iterable[Activity], today: date, end: datetime
+    activities: Iterable[Activity], groups: SportGroups, today: date, end: datetime
 ) -> tuple[Activity, ...]:
-    """The activities of the last RECENT_DAYS, at least RECENT_COUNT, newest first."""
+    """The last RECENT_DAYS' activities and each group's newest, newest first."""
     started = [a for a in activities if a.start_local <= end]
-    since = datetime.combine(
-        today - timedelta(days=RECENT_DAYS - 1), datetime.min.time()
-    )
-    recent = [a for a in started if a.start_local >= since]
-    if len(recent) < RECENT_COUNT:
-        recent = heapq.nlargest(RECENT_COUNT, started, key=lambda a: a.start_local)
-    return tuple(sorted(recent, key=lambda a: (a.start_local, a.id), reverse=True))
+    since = datetime.combine(today - timedelta(days=RECENT_DAYS - 1), time.min)
+    kept = {a.id: a for a in started if a.start_local >= since}
+    for name in groups.names:
+        members = [a for a in started if name in groups.of(a.type)]
+        for activity in heapq.nlargest(RECENT_COUNT, members, key=_newest):
+            kept[activity.id] = activity
+    return tuple(sorted(kept.values(), key=_newest, reverse=True))
+
+
+def _newest(activity: Activity) -> tuple[datetime, str]:
+    return activity.start_local, activity.id
