@@ -10,7 +10,6 @@ import voluptuous as vol
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
 from ..const import CONF_ATHLETE_ID, DOMAIN
@@ -20,7 +19,7 @@ from ..data import IntervalsData
 ATHLETE = "athlete"
 
 
-class ToolError(HomeAssistantError):
+class ToolError(Exception):
     """What a tool cannot do, said so that the model can tell the user."""
 
     def __init__(self, kind: str, text: str) -> None:
