@@ -539,6 +539,8 @@ async def test_without_data_the_tools_say_why(
     assert await async_setup_component(hass, DOMAIN, {})
     answer = await call(hass, "get_training_status")
     assert answer["error"] == "no_athlete"
+    answer = await call(hass, "get_training_status", athlete="Test Athlete")
+    assert answer["error"] == "no_athlete"
     emulator.state.add_fault(Fault.http_status(503))
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)

@@ -111,29 +111,29 @@ class Athletes:
 
     def canonical(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """The arguments without empty values; the athlete's name as spelled here."""
+        if not self.athletes:
+            raise ToolError(
+                "no_athlete", "No Intervals.icu athlete is set up in Home Assistant."
+            )
         cleaned = {k: v for k, v in args.items() if v is not None and v != ""}
         name = cleaned.get(ATHLETE)
         if isinstance(name, str):
             for known in self.names:
                 if known.casefold() == name.strip().casefold():
                     cleaned[ATHLETE] = known
-        if len(self.athletes) < 2 and name is not None:
+        if len(self.athletes) == 1 and name is not None:
             # One athlete: any name is theirs, or says which is meant.
             if cleaned.get(ATHLETE) not in self.names:
                 raise ToolError(
                     "athlete_not_found",
                     f"There is no athlete called {name!r}; the only one is"
-                    f" {self.names[0] if self.names else 'none'}.",
+                    f" {self.names[0]}.",
                 )
             del cleaned[ATHLETE]
         return cleaned
 
     def pick(self, name: str | None) -> AthleteEntry:
-        """The athlete of that name, or the only one."""
-        if not self.athletes:
-            raise ToolError(
-                "no_athlete", "No Intervals.icu athlete is set up in Home Assistant."
-            )
+        """The athlete of that name, or the only one (`canonical` checked the name)."""
         if name is None:
             if len(self.athletes) > 1:
                 raise ToolError(
