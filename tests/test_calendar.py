@@ -542,6 +542,7 @@ def test_description_of_a_short_swim() -> None:
     assert description(empty) is None
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_next_workout(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,

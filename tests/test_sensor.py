@@ -244,7 +244,7 @@ async def test_units_follow_the_unit_system(
     assert float(value) == pytest.approx(weight / per_mass)
 
 
-@pytest.mark.usefixtures("setup_integration")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "setup_integration")
 async def test_units_follow_a_change_of_unit_system(
     hass: HomeAssistant,
 ) -> None:

@@ -390,6 +390,7 @@ async def test_an_old_or_damaged_record_means_import_again(
     await assert_matches(hass, athlete)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_import_history_action_rewrites_an_edited_old_activity(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -424,7 +425,7 @@ async def test_import_history_action_rewrites_an_edited_old_activity(
     assert history_requests(state)
     await assert_matches(hass, athlete)
     # The cache read last year again: last year's sensors know the edit too.
-    last_year = hass.states.get("sensor.test_athlete_run_distance_last_year")
+    last_year = hass.states.get("sensor.test_athlete_run_distance_all_last_year")
     assert last_year is not None
     assert float(last_year.state) == pytest.approx(
         oracle(athlete, "run", "distance", 4)["2025"] / 1000
