@@ -89,7 +89,17 @@ class FakeService:
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """Run a coroutine on a loop of its own, which never becomes the current one.
+
+    `asyncio.run` would leave no current event loop behind, and the test
+    plugin of Home Assistant 2026.4 reads it before every test.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
 
 
 class IncrementalSync(RuleBasedStateMachine):
