@@ -173,10 +173,19 @@ class EmulatorState:
         self.faults.clear()
 
     def enable_rate_limit(
-        self, rate: float = 10.0, burst: int = 20, retry_after: int = 1
+        self,
+        rate: float = 10.0,
+        burst: int = 20,
+        retry_after: int = 1,
+        clock: Callable[[], float] = time.monotonic,
     ) -> RateLimiter:
-        """Turn the rate limiter on (it is off by default)."""
-        self.rate_limiter = RateLimiter(rate=rate, burst=burst, retry_after=retry_after)
+        """Turn the rate limiter on (it is off by default).
+
+        `clock` (seconds) refills the bucket; tests pass one they move by hand.
+        """
+        self.rate_limiter = RateLimiter(
+            rate=rate, burst=burst, retry_after=retry_after, clock=clock
+        )
         return self.rate_limiter
 
     def now(self) -> datetime:

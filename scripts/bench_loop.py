@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable
 import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+import gc
 import logging
 import multiprocessing
 from multiprocessing.connection import Connection
@@ -39,6 +40,7 @@ import pathlib
 import socket
 import sys
 import tempfile
+import threading
 import time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -110,6 +112,8 @@ class TimerLag:
     """How late a 10 ms timer wakes: what any timer or request would wait."""
 
     lags: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)
+    """When each late wake-up came (time.monotonic)."""
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -117,6 +121,38 @@ class TimerLag:
             asked = loop.time()
             await asyncio.sleep(TICK)
             self.lags.append(max(0.0, loop.time() - asked - TICK))
+            self.ends.append(time.monotonic())
+
+
+class FullCollections:
+    """Python's full garbage collections (generation 2): thread and length.
+
+    Observed only. A full pass walks all of Home Assistant's heap with the
+    GIL held, in whichever thread happens to allocate when one is due: a
+    timer lag during one is that pass.
+    """
+
+    def __init__(self) -> None:
+        self.passes: list[tuple[str, float, float]] = []
+        self._started: dict[int, float] = {}
+        self._loop_thread = threading.get_ident()
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started[threading.get_ident()] = time.monotonic()
+        elif (began := self._started.pop(threading.get_ident(), None)) is not None:
+            thread = (
+                "loop"
+                if threading.get_ident() == self._loop_thread
+                else threading.current_thread().name
+            )
+            self.passes.append((thread, began, time.monotonic()))
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._callback)
 
 
 class SlowSteps(logging.Handler):
@@ -140,9 +176,13 @@ class Phase:
     wall_ms: float
     lags: list[float]
     steps: list[tuple[float, str]]
+    collections: list[tuple[str, float]] = field(default_factory=list)
+    """Full garbage collections: thread, milliseconds."""
+    lags_in_collections: int = 0
+    """Lags above the target that overlap a full garbage collection."""
 
 
-async def drive(
+async def drive(  # noqa: PLR0915 - one phase after the other
     hass: Any, url: str, emulator: Connection, started: asyncio.Event, size: int
 ) -> list[Phase]:
     """Once started, add the athlete, reload, update, reconcile, import, unload."""
@@ -161,6 +201,7 @@ async def drive(
     logging.getLogger("asyncio").addHandler(slow)
     probe = TimerLag()
     probing = asyncio.get_running_loop().create_task(probe.run())
+    collections = FullCollections()
     phases: list[Phase] = []
 
     recorder = get_instance(hass)
@@ -169,6 +210,8 @@ async def drive(
         await hass.async_block_till_done(wait_background_tasks=True)
         slow.steps.clear()
         probe.lags.clear()
+        probe.ends.clear()
+        collections.passes.clear()
         begun = time.perf_counter()
         await work()
         await hass.async_block_till_done(wait_background_tasks=True)
@@ -177,7 +220,22 @@ async def drive(
         await recorder.async_block_till_done()
         await asyncio.sleep(0.5)  # a delayed write's worker
         wall = (time.perf_counter() - begun) * 1000
-        phases.append(Phase(name, wall, list(probe.lags), sorted(slow.steps)[::-1]))
+        passes = list(collections.passes)
+        in_collections = sum(
+            1
+            for lag, end in zip(probe.lags, probe.ends, strict=True)
+            if lag > TARGET and any(a < end and b > end - lag for _, a, b in passes)
+        )
+        phases.append(
+            Phase(
+                name,
+                wall,
+                list(probe.lags),
+                sorted(slow.steps)[::-1],
+                [(t, (b - a) * 1000) for t, a, b in passes],
+                in_collections,
+            )
+        )
 
     async def add_entry() -> None:
         flow = await hass.config_entries.flow.async_init(
@@ -226,6 +284,7 @@ async def drive(
         lambda: async_setup_component(hass, "demo", {"demo": {}}),
     )
     probing.cancel()
+    collections.close()
     logging.getLogger("asyncio").removeHandler(slow)
     print(
         f"\nEvent loop at {size:,} activities a year ({cached:,} cached, "
@@ -273,16 +332,21 @@ async def run_hass(
 def print_table(phases: list[Phase], *, debug: bool) -> None:
     """The longest timer lag per phase, with how many were above the target."""
     print(
-        "| phase | wall ms | longest timer lag ms | lags > 50 ms "
-        "| 99th percentile ms |" + (" debug: longest step ms |" if debug else "")
+        "| phase | wall ms | longest timer lag ms | lags > 50 ms (in a full GC) "
+        "| 99th percentile ms | full GCs (thread ms) |"
+        + (" debug: longest step ms |" if debug else "")
     )
-    print("|---|---:|---:|---:|---:|" + ("---:|" if debug else ""))
+    print("|---|---:|---:|---:|---:|---|" + ("---:|" if debug else ""))
     for p in phases:
         lags = sorted(p.lags)
         longest = lags[-1] * 1000 if lags else 0.0
         over = sum(1 for lag in lags if lag > TARGET)
         p99 = lags[int(0.99 * (len(lags) - 1))] * 1000 if lags else 0.0
-        row = f"| {p.name} | {p.wall_ms:,.0f} | {longest:.1f} | {over} | {p99:.1f} |"
+        full = ", ".join(f"{t} {ms:.0f}" for t, ms in p.collections) or "none"
+        row = (
+            f"| {p.name} | {p.wall_ms:,.0f} | {longest:.1f} "
+            f"| {over} ({p.lags_in_collections}) | {p99:.1f} | {full} |"
+        )
         if debug:
             step = (
                 f"{p.steps[0][0] * 1000:.1f}" if p.steps else f"< {REPORT * 1000:.0f}"

@@ -1,13 +1,18 @@
 """Fixtures: Home Assistant with the integration, talking to the emulator on 127.0.0.1."""
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, date, datetime
+import pickle
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
 from pytest_homeassistant_custom_component.syrupy import (
     EntityRegistryEntrySnapshot,
     HomeAssistantSnapshotExtension,
@@ -15,13 +20,14 @@ from pytest_homeassistant_custom_component.syrupy import (
     StateSnapshot,
 )
 from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
 
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from emulator.state import EmulatorState
-from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util.read_only_dict import ReadOnlyDict
@@ -31,6 +37,27 @@ from homeassistant.util.read_only_dict import ReadOnlyDict
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 ATHLETE_ID = "i123456"
 API_KEY = "test-api-key-7f3a9c"
+
+
+@pytest.fixture(autouse=True)
+async def enable_event_loop_debug() -> None:
+    """asyncio's debug mode, without a traceback of where each future was made.
+
+    Home Assistant's test plugin turns debug mode on for every test: asyncio
+    then checks that the loop is only called from its own thread, warns of
+    callbacks that hold it too long, and records where each coroutine was
+    made. It also keeps a traceback (with source lines) of where each
+    future, task and callback was created, only to show it should one be
+    left pending; that was half of the suite's time. Here every check stays
+    on and those tracebacks are not taken: asyncio takes them only when the
+    loop's get_debug() says so, while its checks read the loop's own flag.
+
+    This also turns the checks on for Home Assistant 2026.4, whose plugin
+    sets debug mode on a loop other than the test's.
+    """
+    loop = asyncio.get_running_loop()
+    loop.set_debug(True)
+    loop.get_debug = lambda: False  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +117,31 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.fixture
+def platforms() -> list[Platform] | None:
+    """The platforms an entry sets up: all of them (None), unless a module of
+    the tests of one platform says which it needs."""
+    return None
+
+
+@pytest.fixture(autouse=True)
+def only_platforms(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Set up only the `platforms`, where a test module names them.
+
+    The tests of one platform need not wait for the others; the calendar,
+    for one, starts Home Assistant's HTTP server.
+    """
+    if "hass" not in request.fixturenames:
+        yield
+        return
+    chosen: list[Platform] | None = request.getfixturevalue("platforms")
+    if chosen is None:
+        yield
+        return
+    with patch("custom_components.intervals_icu.PLATFORMS", chosen):
+        yield
+
+
+@pytest.fixture
 def entity_registry_enabled_by_default() -> Iterator[None]:
     """Create the sensors that are disabled by default enabled, to test them too."""
     with patch(
@@ -107,9 +159,9 @@ def frozen(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
     return freezer
 
 
-@pytest.fixture
-def athlete(frozen: FrozenDateTimeFactory) -> Athlete:
-    """A seeded athlete in Amsterdam with a year and a half of data."""
+@pytest.fixture(scope="session")
+def generated_athlete() -> Athlete:
+    """The seeded athlete, generated once: tests get copies of it."""
     return generate_athlete(
         seed=7,
         athlete_id=ATHLETE_ID,
@@ -123,6 +175,15 @@ def athlete(frozen: FrozenDateTimeFactory) -> Athlete:
         strava_share=0.05,
         events_until=date(2026, 7, 15),
     )
+
+
+@pytest.fixture
+def athlete(frozen: FrozenDateTimeFactory, generated_athlete: Athlete) -> Athlete:
+    """A seeded athlete in Amsterdam with a year and a half of data.
+
+    A deep copy (a quarter of the time generating takes): tests change it.
+    """
+    return pickle.loads(pickle.dumps(generated_athlete))  # noqa: S301 - our own data
 
 
 @pytest.fixture
@@ -141,12 +202,20 @@ async def emulator(
 
 
 @pytest.fixture
-def config_entry(emulator: EmulatorServer, athlete: Athlete) -> MockConfigEntry:
+def entry_title(athlete: Athlete) -> str:
+    """The entry's title: the athlete's name, as the config flow gives it."""
+    return athlete.name
+
+
+@pytest.fixture
+def config_entry(
+    emulator: EmulatorServer, athlete: Athlete, entry_title: str
+) -> MockConfigEntry:
     """A config entry for the athlete, pointing at the emulator."""
     return MockConfigEntry(
         domain=DOMAIN,
         entry_id="01JINTERVALSICUTESTENTRY00",
-        title=athlete.name,
+        title=entry_title,
         unique_id=athlete.id,
         data={
             CONF_API_KEY: API_KEY,
@@ -165,3 +234,29 @@ async def setup_integration(
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+async def assert_platform_snapshot(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    entry: MockConfigEntry,
+    platform: Platform,
+) -> None:
+    """Every entity of one platform, registry entry and state, as snapshotted.
+
+    Only that platform is set up (a snapshot is of one platform); the tests
+    enable the entities disabled by default, to have them too. Links point at
+    the emulator, whose port changes from run to run: `url` is left out.
+    """
+    with patch("custom_components.intervals_icu.PLATFORMS", [platform]):
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        await snapshot_platform(
+            hass,
+            entity_registry,
+            snapshot.with_defaults(exclude=props("url")),
+            entry.entry_id,
+        )
+        assert await hass.config_entries.async_unload(entry.entry_id)

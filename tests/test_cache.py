@@ -14,10 +14,13 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.intervals_icu.api import ACTIVITY_FIELDS, TOTALS_FIELDS
 from custom_components.intervals_icu.const import DOMAIN
+from custom_components.intervals_icu.sync.athlete_sync import AthleteSync
+from custom_components.intervals_icu.sync.storage import SyncStorage
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 
 KEY = f"{DOMAIN}.01JINTERVALSICUTESTENTRY00"
 
@@ -70,10 +73,14 @@ async def test_damaged_cache_is_rebuilt(
 ) -> None:
     hass_storage[KEY] = {"version": 1, "minor_version": 1, "key": KEY, "data": damage}
     await setup(hass, config_entry)
+    # The integration's own lines (asyncio's slow-callback warnings, under
+    # load, can name a task that loads the cache).
     warnings = [
         r
         for r in caplog.records
-        if r.levelno == logging.WARNING and "cache" in r.getMessage()
+        if r.name.startswith("custom_components.intervals_icu")
+        and r.levelno == logging.WARNING
+        and "cache" in r.getMessage()
     ]
     assert len(warnings) == 1
     assert warning in warnings[0].getMessage()
@@ -186,3 +193,55 @@ async def test_old_edits_and_deletions_show_after_the_daily_reread(
     assert recent.query["fields"] == [",".join(ACTIVITY_FIELDS)]
     # What the totals do not need is kept from the full read.
     assert hass.states.get(last).attributes["name"] == named
+
+
+async def test_removing_the_entry_deletes_the_record_book(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    setup_integration: MockConfigEntry,
+) -> None:
+    key = f"{DOMAIN}.{setup_integration.entry_id}.records"
+    # Written a moment after the first fetch.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"]["year"] == 2026
+    assert await hass.config_entries.async_remove(setup_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+# A record book as this version writes it.
+BOOK = {"year": 2026, "seen": {"run_best_time_5k": 1500.0}, "announced": {}}
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        # An older format: migrated to nothing, however it reads.
+        {"version": 0, "minor_version": 1, "data": BOOK},
+        # A newer one this version cannot read.
+        {"version": 99, "minor_version": 1, "data": BOOK},
+        # Damaged.
+        {"version": 1, "minor_version": 1, "data": {"year": "soon"}},
+    ],
+)
+async def test_an_unusable_record_book_reads_as_none(
+    hass: HomeAssistant, hass_storage: dict[str, Any], stored: dict[str, Any]
+) -> None:
+    """None is a fresh book (what the entity then does: tests/test_event.py)."""
+    entry_id = "01JINTERVALSICUTESTENTRY00"
+    key = f"{DOMAIN}.{entry_id}.records"
+    sync = AthleteSync(None, "i123456", lambda: ZoneInfo("UTC"))  # type: ignore[arg-type]
+    hass_storage[key] = {**stored, "key": key}
+    await SyncStorage(hass, entry_id).async_load(sync)
+    assert sync.curves_gear.book is None
+    # A book this version wrote reads back.
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": key,
+        "data": BOOK,
+    }
+    await SyncStorage(hass, entry_id).async_load(sync)
+    assert sync.curves_gear.book is not None
+    assert sync.curves_gear.book.year == 2026

@@ -1,8 +1,8 @@
-"""The training calendar and the next-workout sensor, in the athlete's time zone."""
+"""The training calendar, in the athlete's time zone."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
@@ -11,31 +11,33 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.intervals_icu import calendar
-from custom_components.intervals_icu.api import Event
 from custom_components.intervals_icu.const import CONF_ATHLETE_ID, DOMAIN
-from custom_components.intervals_icu.training.plan import (
-    description,
-    event_span,
-    is_all_day,
-    summary,
-)
 from emulator.faults import Fault
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from emulator.state import EmulatorState
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import CONF_API_KEY, CONF_URL, STATE_OFF, STATE_ON
+from homeassistant.const import (
+    CONF_API_KEY,
+    CONF_URL,
+    STATE_OFF,
+    STATE_ON,
+    Platform,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import ATHLETE_ID, NOW
+from .conftest import ATHLETE_ID, NOW, assert_platform_snapshot
 
 NEW_YORK = ZoneInfo("America/New_York")
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
 KEY = "ny-key"
 
 
@@ -172,6 +174,25 @@ async def new_york(
     add_week(athlete)
     async with running(hass, athlete) as server:
         yield athlete, server
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The calendar, and the next-workout sensor an empty plan leaves unknown."""
+    return [Platform.CALENDAR, Platform.SENSOR]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Every calendar's registry entry and state, as a user would see them."""
+    await assert_platform_snapshot(
+        hass, entity_registry, snapshot, config_entry, Platform.CALENDAR
+    )
 
 
 async def test_week_in_athlete_zone(
@@ -342,36 +363,6 @@ async def test_near_days_hourly_all_days_daily(
     ]
 
 
-async def test_near_days_reach_the_next_workout(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    frozen: FrozenDateTimeFactory,
-    socket_enabled: None,
-) -> None:
-    """The hourly read goes on to the next workout: days without a plan are cheap."""
-    athlete = ny_athlete()
-    athlete.add_event(start_local=date(2026, 6, 17), category="NOTE", name="Rest")
-    tempo = athlete.add_event(
-        start_local="2026-06-26T07:00:00", name="Tempo", moving_time=3600
-    )
-    async with running(hass, athlete) as server:
-        log = server.state.log
-        next_workout = entity_id_of(entity_registry, "sensor", "next_workout")
-        assert hass.states.get(next_workout).attributes["name"] == "Tempo"
-        # Moved on intervals.icu: seen within the hour, as is the next item.
-        athlete.delete_event(tempo["id"])
-        athlete.add_event(
-            start_local="2026-06-25T09:00:00", name="Tempo, moved", moving_time=3600
-        )
-        log.clear()
-        frozen.tick(timedelta(hours=1, seconds=1))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
-        [events] = log.matching("/events")
-        assert events.query["newest"] == ["2026-06-26"]
-        assert hass.states.get(next_workout).attributes["name"] == "Tempo, moved"
-
-
 async def test_refused_key_starts_reauth_at_once(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
@@ -413,333 +404,6 @@ async def test_demo_athlete_calendar(
         else:
             assert when(shown["start"]) == start_local.date()
             assert start_local.time() == datetime.min.time()
-
-
-@pytest.mark.parametrize(
-    ("fields", "expected"),
-    [
-        ({"name": "Sweet spot", "category": "WORKOUT", "type": "Ride"}, "Sweet spot"),
-        ({"name": "  ", "category": "WORKOUT", "type": "Ride"}, "Ride workout"),
-        ({"category": "RACE_A"}, "Race A"),
-        ({"category": "RACE_B", "type": "Run"}, "Run race B"),
-        ({"category": "NOTE"}, "Note"),
-        ({"category": "SET_EFTP"}, "Set eftp"),
-        ({"type": "Swim"}, "Swim"),
-        ({}, "Event"),
-    ],
-)
-def test_summary(fields: dict, expected: str) -> None:
-    event = Event(id="1", start_local=datetime(2026, 6, 16), **fields)
-    assert summary(event) == expected
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "category", "moving_time", "all_day", "span"),
-    [
-        # No time: whole days, the end exclusive.
-        (
-            "2026-06-16T00:00",
-            None,
-            "WORKOUT",
-            3600,
-            True,
-            (date(2026, 6, 16), date(2026, 6, 17)),
-        ),
-        (
-            "2026-06-16T00:00",
-            "2026-06-16T00:00",
-            "NOTE",
-            None,
-            True,
-            (date(2026, 6, 16), date(2026, 6, 17)),
-        ),
-        (
-            "2026-06-16T00:00",
-            "2026-06-19T00:00",
-            "HOLIDAY",
-            None,
-            True,
-            (date(2026, 6, 16), date(2026, 6, 19)),
-        ),
-        (
-            "2026-06-16T00:00",
-            "2026-06-17T08:00",
-            "INJURED",
-            None,
-            True,
-            (date(2026, 6, 16), date(2026, 6, 18)),
-        ),
-        # A workout planned at midnight with an end is timed.
-        (
-            "2026-06-16T00:00",
-            "2026-06-16T01:00",
-            "WORKOUT",
-            3600,
-            False,
-            ("2026-06-16T00:00", "2026-06-16T01:00"),
-        ),
-        # With a time: the end, else the planned duration, else an hour.
-        (
-            "2026-06-16T07:00",
-            "2026-06-16T08:30",
-            "WORKOUT",
-            3600,
-            False,
-            ("2026-06-16T07:00", "2026-06-16T08:30"),
-        ),
-        (
-            "2026-06-16T07:00",
-            None,
-            "WORKOUT",
-            2700,
-            False,
-            ("2026-06-16T07:00", "2026-06-16T07:45"),
-        ),
-        (
-            "2026-06-16T07:00",
-            "2026-06-16T07:00",
-            "RACE_B",
-            None,
-            False,
-            ("2026-06-16T07:00", "2026-06-16T08:00"),
-        ),
-    ],
-)
-def test_span(
-    start: str,
-    end: str | None,
-    category: str,
-    moving_time: int | None,
-    all_day: bool,
-    span: tuple,
-) -> None:
-    event = Event(
-        id="1",
-        start_local=datetime.fromisoformat(start),
-        end_local=datetime.fromisoformat(end) if end else None,
-        category=category,
-        moving_time=moving_time,
-    )
-    assert is_all_day(event) is all_day
-    got = event_span(event, NEW_YORK)
-    assert got.all_day is all_day
-    if all_day:
-        assert (got.start, got.end) == span
-    else:
-        assert (got.start, got.end) == tuple(
-            datetime.fromisoformat(v).replace(tzinfo=NEW_YORK) for v in span
-        )
-
-
-def test_description_of_a_short_swim() -> None:
-    event = Event(
-        id="1", start_local=datetime(2026, 6, 16), moving_time=1500, distance=1500.0
-    )
-    assert description(event) == "Duration: 25 min\nDistance: 1.5 km"
-    # 1,500 m is 0.93 mi.
-    assert description(event, miles=True) == "Duration: 25 min\nDistance: 0.9 mi"
-    empty = Event(id="2", start_local=datetime(2026, 6, 16))
-    assert description(empty) is None
-
-
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_next_workout(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    freezer: FrozenDateTimeFactory,
-    new_york: tuple[Athlete, EmulatorServer],
-) -> None:
-    athlete, _ = new_york
-    entity_id = entity_id_of(entity_registry, "sensor", "next_workout")
-    start_id = entity_id_of(entity_registry, "sensor", "next_workout_start")
-    state = hass.states.get(entity_id)
-    # Sunday's spin is over; Tuesday's long run (no time of day) is next: its
-    # name is the state, its day an attribute, and it has no start to show.
-    assert state.state == "Long run"
-    assert "device_class" not in state.attributes
-    assert state.attributes["id"] == next(
-        str(e["id"]) for e in athlete.events if e["name"] == "Long run"
-    )
-    assert state.attributes["name"] == "Long run"
-    assert state.attributes["type"] == "Run"
-    assert state.attributes["date"] == "2026-06-16"
-    assert state.attributes["all_day"] is True
-    assert "start" not in state.attributes
-    # Identifiers only: the planned numbers are sensors with units.
-    assert set(state.attributes) - {"friendly_name", "icon"} == {
-        "id",
-        "name",
-        "type",
-        "date",
-        "all_day",
-    }
-    assert hass.states.get(start_id).state == "unknown"
-    assert _state(hass, entity_registry, "next_workout_duration") == (90.0, "min")
-    assert _state(hass, entity_registry, "next_workout_distance") == (18.0, "km")
-    assert _state(hass, entity_registry, "next_workout_training_load") == (95.0, None)
-
-    # On Tuesday morning the long run is still to do today.
-    freezer.move_to(datetime(2026, 6, 16, 9, tzinfo=NEW_YORK))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    state = hass.states.get(entity_id)
-    assert state.state == "Long run"
-    assert state.attributes["date"] == "2026-06-16"
-    assert hass.states.get(start_id).state == "unknown"
-
-    # Deleted in Intervals.icu: the ride at 18:00 is next after the next update.
-    athlete.delete_event(
-        next(e["id"] for e in athlete.events if e["name"] == "Long run")
-    )
-    freezer.tick(timedelta(hours=1, seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    state = hass.states.get(entity_id)
-    assert state.state == "Ride workout"
-    assert state.attributes["name"] is None
-    assert state.attributes["type"] == "Ride"
-    assert state.attributes["all_day"] is False
-    assert state.attributes["start"] == "2026-06-16T18:00:00-04:00"
-    assert (
-        hass.states.get(start_id).state
-        == datetime(2026, 6, 16, 22, tzinfo=UTC).isoformat()
-    )
-    assert hass.states.get(
-        entity_id_of(entity_registry, "sensor", "next_workout_distance")
-    ).state == ("unknown")
-
-    # Once it has started, nothing in the next two weeks is a workout.
-    freezer.move_to(datetime(2026, 6, 16, 18, 5, tzinfo=NEW_YORK))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    state = hass.states.get(entity_id)
-    assert state.state == "unknown"
-    assert "name" not in state.attributes
-    assert hass.states.get(start_id).state == "unknown"
-
-
-def _state(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry, key: str
-) -> tuple[float, str | None]:
-    state = hass.states.get(entity_id_of(entity_registry, "sensor", key))
-    return float(state.state), state.attributes.get("unit_of_measurement")
-
-
-async def _at(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: datetime
-) -> None:
-    freezer.move_to(when)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def test_next_workout_moves_on_between_updates(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    freezer: FrozenDateTimeFactory,
-    socket_enabled: None,
-) -> None:
-    """Today's untimed workout stays until midnight; a timed one until it starts.
-
-    Both moves happen at that moment, not at the next update.
-    """
-    # Monday 23:40 in New York; midnight there is 04:00 UTC.
-    freezer.move_to(datetime(2026, 6, 15, 23, 40, tzinfo=NEW_YORK))
-    athlete = ny_athlete()
-    athlete.add_event(start_local=date(2026, 6, 15), name="Sweet spot 2x20")
-    athlete.add_event(
-        start_local="2026-06-16T18:00:00",
-        name="Tempo run",
-        event_type="Run",
-        moving_time=3600,
-        distance=12000.0,
-        icu_training_load=70,
-    )
-    athlete.add_event(start_local=date(2026, 6, 17), name="Recovery ride")
-    async with running(hass, athlete) as server:
-        entity_id = entity_id_of(entity_registry, "sensor", "next_workout")
-        start_id = entity_id_of(entity_registry, "sensor", "next_workout_start")
-        state = hass.states.get(entity_id)
-        assert state.state == "Sweet spot 2x20"
-        assert state.attributes["date"] == "2026-06-15"
-        assert hass.states.get(start_id).state == "unknown"
-
-        # One second before the athlete's midnight it is still today's.
-        await _at(hass, freezer, datetime(2026, 6, 15, 23, 59, 59, tzinfo=NEW_YORK))
-        assert hass.states.get(entity_id).state == "Sweet spot 2x20"
-
-        # At midnight (before the update 30 s later) Tuesday's run is next.
-        fetched = server.state.log.count("/events")
-        await _at(hass, freezer, datetime(2026, 6, 16, 0, 0, tzinfo=NEW_YORK))
-        assert server.state.log.count("/events") == fetched
-        state = hass.states.get(entity_id)
-        assert state.state == "Tempo run"
-        assert state.attributes["date"] == "2026-06-16"
-        assert state.attributes["start"] == "2026-06-16T18:00:00-04:00"
-        assert (
-            hass.states.get(start_id).state
-            == datetime(2026, 6, 16, 22, tzinfo=UTC).isoformat()
-        )
-        assert _state(hass, entity_registry, "next_workout_duration") == (60.0, "min")
-
-        # A minute before the start (hourly updates have run meanwhile) ...
-        await _at(hass, freezer, datetime(2026, 6, 16, 17, 59, tzinfo=NEW_YORK))
-        assert hass.states.get(entity_id).state == "Tempo run"
-        # ... and at the start, without an update, Wednesday's ride is next.
-        fetched = server.state.log.count("/events")
-        await _at(hass, freezer, datetime(2026, 6, 16, 18, 0, tzinfo=NEW_YORK))
-        assert server.state.log.count("/events") == fetched
-        state = hass.states.get(entity_id)
-        assert state.state == "Recovery ride"
-        assert state.attributes["date"] == "2026-06-17"
-        assert hass.states.get(start_id).state == "unknown"
-        assert (
-            hass.states.get(
-                entity_id_of(entity_registry, "sensor", "next_workout_duration")
-            ).state
-            == "unknown"
-        )
-
-
-async def test_next_workout_of_demo_athlete(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    athlete: Athlete,
-    setup_integration: MockConfigEntry,
-) -> None:
-    """The first WORKOUT from now on in the emulator's plan, found without our code."""
-    zone = ZoneInfo(athlete.timezone)
-    now_local = NOW.astimezone(zone).replace(tzinfo=None).isoformat()
-    today = now_local[:10]
-    workouts = [
-        e
-        for e in athlete.events_between(f"{today}T00:00:00", "2026-06-29T23:59:59")
-        if e["category"] == "WORKOUT"
-        and (
-            e["start_date_local"] > now_local
-            or (
-                e["start_date_local"].endswith("T00:00:00")
-                and e["end_date_local"] is None
-            )
-        )
-    ]
-    first = workouts[0]
-    state = hass.states.get(entity_id_of(entity_registry, "sensor", "next_workout"))
-    assert state.state == first["name"]
-    assert state.attributes["id"] == str(first["id"])
-    assert state.attributes["date"] == first["start_date_local"][:10]
-    start = hass.states.get(
-        entity_id_of(entity_registry, "sensor", "next_workout_start")
-    )
-    if first["start_date_local"].endswith("T00:00:00"):
-        assert start.state == "unknown"
-    else:
-        begins = datetime.fromisoformat(first["start_date_local"]).replace(tzinfo=zone)
-        assert start.state == begins.astimezone(UTC).isoformat()
-    duration = hass.states.get(
-        entity_id_of(entity_registry, "sensor", "next_workout_duration")
-    )
-    assert float(duration.state) == pytest.approx(first["moving_time"] / 60)
 
 
 async def test_empty_plan(

@@ -17,6 +17,7 @@ from emulator.server import EmulatorServer
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady, HomeAssistantError
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = AwesomeVersion(json.loads((ROOT / "hacs.json").read_text())["homeassistant"])
@@ -57,3 +58,31 @@ async def test_only_the_oldest_release_drops_the_reason_itself(
         assert dropped, "the oldest release keeps the reason itself: drop with_reason"
     else:
         assert not dropped
+
+
+def test_with_reason_passes_the_coordinators_reason_on() -> None:
+    """What the shim does, on every release (only the oldest needs it at setup)."""
+    cause = HomeAssistantError(
+        translation_domain="intervals_icu",
+        translation_key="server_error",
+        translation_placeholders={"status": "503"},
+    )
+    # What `raise ConfigEntryNotReady from err` makes in the integration.
+    bare = ConfigEntryNotReady()
+    bare.__cause__ = cause
+    made = compat.with_reason(bare)
+    assert made is not bare
+    assert (
+        made.translation_domain,
+        made.translation_key,
+        made.translation_placeholders,
+    ) == ("intervals_icu", "server_error", {"status": "503"})
+    # Where there is a reason already, or no translated cause, nothing changes.
+    own = ConfigEntryNotReady(translation_domain="x", translation_key="y")
+    own.__cause__ = cause
+    assert compat.with_reason(own) is own
+    plain = ConfigEntryNotReady()
+    plain.__cause__ = HomeAssistantError("untranslated")
+    assert compat.with_reason(plain) is plain
+    alone = ConfigEntryNotReady()
+    assert compat.with_reason(alone) is alone

@@ -1,10 +1,11 @@
 """The config flow: adding an athlete, the errors a user meets, reauth, reconfigure."""
 
+from collections.abc import Iterator
 from datetime import date
 import json
 from pathlib import Path
 import socket
-from unittest.mock import patch
+from unittest.mock import AsyncMock, patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -40,6 +41,30 @@ COACH_KEY = "coach-key-0b1c"
 # Time starts at NOW but moves: a reset connection and a timeout need the
 # event loop's clock to advance, which frozen time would stop.
 pytestmark = pytest.mark.freeze_time(NOW, tick=True)
+
+
+@pytest.fixture
+def real_setup() -> None:
+    """Set up the entries for real: for the tests of what the entry then does."""
+
+
+@pytest.fixture(autouse=True)
+def entry_setup(request: pytest.FixtureRequest) -> Iterator[AsyncMock | None]:
+    """An entry a flow creates or reloads is set up as if it worked.
+
+    What the flow does is the subject here; setting up an entry is tested
+    everywhere else (and here where a test asks for `real_setup`).
+    """
+    if "real_setup" in request.fixturenames:
+        yield None
+        return
+    with (
+        patch(
+            "custom_components.intervals_icu.async_setup_entry", return_value=True
+        ) as setup,
+        patch("custom_components.intervals_icu.async_unload_entry", return_value=True),
+    ):
+        yield setup
 
 
 def _add_athlete(state: EmulatorState, athlete_id: str, api_key: str) -> Athlete:
@@ -97,6 +122,7 @@ async def test_user_form(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) 
     assert "show_advanced_options" not in caplog.text
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_user_own_athlete(hass: HomeAssistant, emulator: EmulatorServer) -> None:
     """An empty athlete id means the key's owner, stored under the real id."""
     result = await _submit(hass, await _start(hass), emulator.url)
@@ -143,6 +169,7 @@ async def test_user_explicit_athlete_id(
     await hass.async_block_till_done()
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_user_coach_reads_granted_athlete(
     hass: HomeAssistant, emulator: EmulatorServer
 ) -> None:
@@ -170,6 +197,35 @@ async def test_user_coach_reads_granted_athlete(
 # Errors of the user step -----------------------------------------------------
 
 
+def _assert_error(
+    hass: HomeAssistant,
+    result: ConfigFlowResult,
+    typed: dict[str, str],
+    errors: dict[str, str],
+    case: object = None,
+) -> None:
+    """The form is shown again with the error and what was typed."""
+    assert result["type"] is FlowResultType.FORM, case
+    assert result["step_id"] == "user", case
+    assert result["errors"] == errors, case
+    for key, value in typed.items():
+        assert get_schema_suggested_value(result["data_schema"].schema, key) == value, (
+            case
+        )
+    assert hass.config_entries.async_entries(DOMAIN) == [], case
+
+
+async def _recover(
+    hass: HomeAssistant, emulator: EmulatorServer, result: ConfigFlowResult
+) -> None:
+    """Corrected in the same form, the athlete is added."""
+    emulator.state.clear_faults()
+    result = await _submit(hass, result, emulator.url)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == ATHLETE_ID
+    await hass.async_block_till_done()
+
+
 async def _assert_error_then_recover(
     hass: HomeAssistant,
     emulator: EmulatorServer,
@@ -178,92 +234,81 @@ async def _assert_error_then_recover(
     errors: dict[str, str],
 ) -> None:
     """The form is shown again with the error and what was typed; then it works."""
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    assert result["errors"] == errors
-    for key, value in typed.items():
-        assert get_schema_suggested_value(result["data_schema"].schema, key) == value
-    assert hass.config_entries.async_entries(DOMAIN) == []
-
-    emulator.state.clear_faults()
-    result = await _submit(hass, result, emulator.url)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == ATHLETE_ID
-    await hass.async_block_till_done()
+    _assert_error(hass, result, typed, errors)
+    await _recover(hass, emulator, result)
 
 
-@pytest.mark.parametrize(
-    ("api_key", "athlete_id", "fault", "errors"),
-    [
-        pytest.param(
-            "wrong-key", "", None, {CONF_API_KEY: "invalid_auth"}, id="wrong key"
-        ),
-        pytest.param(
-            "wrong-key",
-            ATHLETE_ID,
-            None,
-            {CONF_API_KEY: "invalid_auth"},
-            id="wrong key with athlete id",
-        ),
-        pytest.param(
-            API_KEY,
-            "",
-            Fault.http_status(403, path="/athlete/0$"),
-            {CONF_API_KEY: "invalid_auth"},
-            id="403 for the key's owner",
-        ),
-        pytest.param(
-            API_KEY,
-            "i999999",
-            None,
-            {CONF_ATHLETE_ID: "athlete_not_found"},
-            id="unknown athlete",
-        ),
-        pytest.param(
-            API_KEY,
-            OTHER_ID,
-            None,
-            {CONF_ATHLETE_ID: "athlete_not_found"},
-            id="athlete not shared with the key",
-        ),
-        pytest.param(
-            API_KEY,
-            "",
-            Fault.http_status(404, path="/athlete/0$"),
-            {"base": "cannot_connect"},
-            id="404 for the key's owner",
-        ),
-        *(
-            pytest.param(API_KEY, "", fault, {"base": "cannot_connect"}, id=name)
-            for name, fault in (
-                ("503", Fault.http_status(503)),
-                ("500", Fault.http_status(500)),
-                ("429", Fault.rate_limited()),
-                ("connection closed", Fault.close()),
-                ("connection reset", Fault.reset()),
-                ("html page", Fault.html()),
-                ("truncated json", Fault.truncated_json()),
-                ("list instead of object", Fault.wrong_shape("object")),
-            )
-        ),
-    ],
-)
-async def test_user_errors(
-    hass: HomeAssistant,
-    emulator: EmulatorServer,
-    api_key: str,
-    athlete_id: str,
-    fault: Fault | None,
-    errors: dict[str, str],
-) -> None:
+# What the user may type or meet, and the error the form shows again.
+USER_ERRORS = [
+    pytest.param("wrong-key", "", None, {CONF_API_KEY: "invalid_auth"}, id="wrong key"),
+    pytest.param(
+        "wrong-key",
+        ATHLETE_ID,
+        None,
+        {CONF_API_KEY: "invalid_auth"},
+        id="wrong key with athlete id",
+    ),
+    pytest.param(
+        API_KEY,
+        "",
+        Fault.http_status(403, path="/athlete/0$"),
+        {CONF_API_KEY: "invalid_auth"},
+        id="403 for the key's owner",
+    ),
+    pytest.param(
+        API_KEY,
+        "i999999",
+        None,
+        {CONF_ATHLETE_ID: "athlete_not_found"},
+        id="unknown athlete",
+    ),
+    pytest.param(
+        API_KEY,
+        OTHER_ID,
+        None,
+        {CONF_ATHLETE_ID: "athlete_not_found"},
+        id="athlete not shared with the key",
+    ),
+    pytest.param(
+        API_KEY,
+        "",
+        Fault.http_status(404, path="/athlete/0$"),
+        {"base": "cannot_connect"},
+        id="404 for the key's owner",
+    ),
+    *(
+        pytest.param(API_KEY, "", fault, {"base": "cannot_connect"}, id=name)
+        for name, fault in (
+            ("503", Fault.http_status(503)),
+            ("500", Fault.http_status(500)),
+            ("429", Fault.rate_limited()),
+            ("connection closed", Fault.close()),
+            ("connection reset", Fault.reset()),
+            ("html page", Fault.html()),
+            ("truncated json", Fault.truncated_json()),
+            ("list instead of object", Fault.wrong_shape("object")),
+        )
+    ),
+]
+
+
+async def test_user_errors(hass: HomeAssistant, emulator: EmulatorServer) -> None:
+    """Each error in turn, in one form the user keeps correcting; then it works."""
     _add_athlete(emulator.state, OTHER_ID, OTHER_KEY)
-    if fault is not None:
-        emulator.state.add_fault(fault)
-
-    result = await _submit(hass, await _start(hass), emulator.url, api_key, athlete_id)
-
-    typed = {CONF_API_KEY: api_key, CONF_ATHLETE_ID: athlete_id, CONF_URL: emulator.url}
-    await _assert_error_then_recover(hass, emulator, result, typed, errors)
+    result = await _start(hass)
+    for case in USER_ERRORS:
+        api_key, athlete_id, fault, errors = case.values
+        if fault is not None:
+            emulator.state.add_fault(fault)
+        result = await _submit(hass, result, emulator.url, api_key, athlete_id)
+        typed = {
+            CONF_API_KEY: api_key,
+            CONF_ATHLETE_ID: athlete_id,
+            CONF_URL: emulator.url,
+        }
+        _assert_error(hass, result, typed, errors, case.id)
+        emulator.state.clear_faults()
+    await _recover(hass, emulator, result)
 
 
 async def test_user_athlete_not_shared_is_told_apart_from_a_bad_key(
@@ -281,72 +326,60 @@ async def test_user_athlete_not_shared_is_told_apart_from_a_bad_key(
     ]
 
 
-@pytest.mark.parametrize(
-    "athlete_id", [" 123", "12 3", "i12/3", "?x", "..", "abc", "i0", "x123"]
-)
 async def test_user_malformed_athlete_id(
-    hass: HomeAssistant, emulator: EmulatorServer, athlete_id: str
+    hass: HomeAssistant, emulator: EmulatorServer
 ) -> None:
-    result = await _submit(hass, await _start(hass), emulator.url, API_KEY, athlete_id)
-
-    # Refused before any request: the id never becomes part of a URL.
+    result = await _start(hass)
+    for athlete_id in (" 123", "12 3", "i12/3", "?x", "..", "abc", "i0", "x123"):
+        result = await _submit(hass, result, emulator.url, API_KEY, athlete_id)
+        typed = {CONF_API_KEY: API_KEY, CONF_ATHLETE_ID: athlete_id}
+        errors = {CONF_ATHLETE_ID: "invalid_athlete_id"}
+        _assert_error(hass, result, typed, errors, athlete_id)
+    # Refused before any request: an id never becomes part of a URL.
     assert len(emulator.state.log) == 0
-    typed = {CONF_API_KEY: API_KEY, CONF_ATHLETE_ID: athlete_id}
-    errors = {CONF_ATHLETE_ID: "invalid_athlete_id"}
-    await _assert_error_then_recover(hass, emulator, result, typed, errors)
+    await _recover(hass, emulator, result)
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://intervals.icu",
-        "http://192.168.1.20:8765",
-        "ftp://intervals.icu",
-        "intervals",
-    ],
-)
-async def test_user_unsafe_url(
-    hass: HomeAssistant, emulator: EmulatorServer, url: str
+# Plain http only to this machine: the key never travels in clear.
+UNSAFE_URLS = [
+    "http://intervals.icu",
+    "http://192.168.1.20:8765",
+    "ftp://intervals.icu",
+    "intervals",
+]
+# Credentials beside the key, or a query or fragment in every activity link.
+URLS_WITH_MORE = [
+    "http://user:pw@127.0.0.1:{port}",
+    "http://user@127.0.0.1:{port}",
+    "http://127.0.0.1:{port}?x=1",
+    "http://127.0.0.1:{port}/?",
+    "http://127.0.0.1:{port}#top",
+    "http://127.0.0.1:{port}/a b",
+    "http://127.0.0.1:{port}/\x00",
+    "http://127.0.0.1:{port}/\nsomething",
+    "   ",
+    "http://[::1",
+]
+MALFORMED_URLS = [
+    "https:///api",  # https without a host
+    "http://[::1",  # not a URL at all
+    "http://127.0.0.1:99999",
+    "https://:443",
+]
+
+
+async def test_user_refuses_urls(
+    hass: HomeAssistant, emulator: EmulatorServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The key never travels in clear: plain http only to this machine."""
-    result = await _submit(hass, await _start(hass), url)
-
-    assert len(emulator.state.log) == 0
-    typed = {CONF_URL: url}
-    errors = {CONF_URL: "invalid_url"}
-    await _assert_error_then_recover(hass, emulator, result, typed, errors)
-
-
-@pytest.mark.parametrize(
-    "shape",
-    [
-        "http://user:pw@127.0.0.1:{port}",
-        "http://user@127.0.0.1:{port}",
-        "http://127.0.0.1:{port}?x=1",
-        "http://127.0.0.1:{port}/?",
-        "http://127.0.0.1:{port}#top",
-        "http://127.0.0.1:{port}/a b",
-        "http://127.0.0.1:{port}/\x00",
-        "http://127.0.0.1:{port}/\nsomething",
-        "   ",
-        "http://[::1",
-    ],
-)
-async def test_user_url_with_credentials_query_or_fragment_is_refused(
-    hass: HomeAssistant,
-    emulator: EmulatorServer,
-    caplog: pytest.LogCaptureFixture,
-    shape: str,
-) -> None:
-    """Credentials beside the key, or a query in every activity link: refused."""
-    url = shape.format(port=emulator.port)
-    result = await _submit(hass, await _start(hass), url)
-
+    """Each refused in turn, before any request, in one form; then it works."""
+    result = await _start(hass)
+    for shape in (*UNSAFE_URLS, *URLS_WITH_MORE, *MALFORMED_URLS):
+        url = shape.format(port=emulator.port)
+        result = await _submit(hass, result, url)
+        _assert_error(hass, result, {CONF_URL: url}, {CONF_URL: "invalid_url"}, url)
     assert len(emulator.state.log) == 0
     assert "Traceback" not in caplog.text
-    await _assert_error_then_recover(
-        hass, emulator, result, {CONF_URL: url}, {CONF_URL: "invalid_url"}
-    )
+    await _recover(hass, emulator, result)
 
 
 @pytest.mark.parametrize(
@@ -445,6 +478,7 @@ async def _reauth(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlowResu
     return result
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_reauth_new_key(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
 ) -> None:
@@ -559,6 +593,7 @@ async def test_reauth_wrong_athlete(
 # Reconfiguration -------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_reconfigure_new_key(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
 ) -> None:
@@ -610,6 +645,7 @@ async def test_reconfigure_url_with_credentials_is_refused(
     assert entry.data[CONF_URL] == emulator.url
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_reconfigure_url(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
@@ -654,6 +690,7 @@ async def test_reconfigure_key_of_another_athlete(
     assert entry.data[CONF_API_KEY] == API_KEY
 
 
+@pytest.mark.usefixtures("real_setup")
 async def test_reconfigure_invalid_key(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: EmulatorServer
 ) -> None:
@@ -714,26 +751,6 @@ async def test_user_https_url_is_used(
     typed = {CONF_URL: url}
     await _assert_error_then_recover(
         hass, emulator, result, typed, {"base": "cannot_connect"}
-    )
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https:///api",  # https without a host
-        "http://[::1",  # not a URL at all
-        "http://127.0.0.1:99999",
-        "https://:443",
-    ],
-)
-async def test_user_malformed_url(
-    hass: HomeAssistant, emulator: EmulatorServer, url: str
-) -> None:
-    result = await _submit(hass, await _start(hass), url)
-
-    assert len(emulator.state.log) == 0
-    await _assert_error_then_recover(
-        hass, emulator, result, {CONF_URL: url}, {CONF_URL: "invalid_url"}
     )
 
 

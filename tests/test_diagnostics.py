@@ -10,7 +10,12 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.intervals_icu.diagnostics import (
+    async_get_config_entry_diagnostics,
+)
+from emulator.faults import Fault
 from emulator.model import Athlete
+from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant
 
 from .conftest import API_KEY
@@ -48,3 +53,17 @@ async def test_diagnostics(
             if a["source"] == "STRAVA" and a["start_date_local"] >= "2026-01-01"
         ]
     )
+
+
+async def test_diagnostics_without_bests_and_gear(
+    hass: HomeAssistant,
+    emulator: EmulatorServer,
+    config_entry: MockConfigEntry,
+) -> None:
+    emulator.state.add_fault(Fault.http_status(503, path="gear", times=1))
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await async_get_config_entry_diagnostics(hass, config_entry)
+    assert result["bests_gear"] is None
+    assert result["last_update"]["success"] is True

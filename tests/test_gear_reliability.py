@@ -19,8 +19,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
+from .bests import curve, entity_id, point
 from .conftest import ATHLETE_ID
-from .test_bests_gear import curve, entity_id, point
 from .test_event import next_update
 
 

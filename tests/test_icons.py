@@ -1,7 +1,13 @@
 """Every icon named in icons.json exists in the Material Design Icons set."""
 
+from collections.abc import Iterator
+import json
 from pathlib import Path
 import re
+
+import pytest
+
+from custom_components.intervals_icu.const import DOMAIN
 
 ICONS = (
     Path(__file__).parent.parent / "custom_components" / "intervals_icu" / "icons.json"
@@ -27,3 +33,25 @@ def test_every_icon_exists() -> None:
     used = set(re.findall(r'"mdi:([^"]+)"', ICONS.read_text(encoding="utf-8")))
     assert used, "icons.json names no mdi: icon"
     assert sorted(used - known_icons()) == []
+
+
+def test_every_icon_is_one_the_frontend_has() -> None:
+    """Each icon in icons.json is one the frontend has (a wrong name shows nothing)."""
+    frontend = pytest.importorskip("hass_frontend")
+    listed = json.loads(
+        (Path(frontend.where()) / "static" / "mdi" / "iconList.json").read_text()
+    )
+    known = {f"mdi:{icon['name']}" for icon in listed}
+    folder = Path(__file__).parent.parent / "custom_components" / DOMAIN
+    icons = json.loads((folder / "icons.json").read_text())
+
+    def names(node: object) -> Iterator[str]:
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from names(value)
+        elif isinstance(node, str):
+            yield node
+
+    used = set(names(icons))
+    assert len(used) > 20
+    assert used - known == set()

@@ -132,6 +132,7 @@ async def test_answers_come_from_the_snapshot(
     assert len(emulator.state.log) == requests
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_status(
     hass: HomeAssistant, athlete: Athlete, setup_integration: MockConfigEntry
 ) -> None:

@@ -8,6 +8,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache_with_extra_data,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.intervals_icu.const import CONF_GROUPS, DOMAIN
 from homeassistant.components.number import (
@@ -15,13 +16,19 @@ from homeassistant.components.number import (
     DOMAIN as NUMBER_DOMAIN,
     SERVICE_SET_VALUE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_UNIT_OF_MEASUREMENT,
+    Platform,
+)
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
+from homeassistant.util.unit_system import (
+    US_CUSTOMARY_SYSTEM,
+)
 
-from .conftest import ATHLETE_ID
+from .conftest import ATHLETE_ID, assert_platform_snapshot
 
 RUN_GOAL = "number.test_athlete_run_distance_goal_this_year"
 
@@ -32,6 +39,25 @@ async def _set(hass: HomeAssistant, entity_id: str, value: float) -> None:
         SERVICE_SET_VALUE,
         {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
         blocking=True,
+    )
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The goals, and the sensors that measure against them."""
+    return [Platform.NUMBER, Platform.SENSOR]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Every number entity's registry entry and state, as a user would see them."""
+    await assert_platform_snapshot(
+        hass, entity_registry, snapshot, config_entry, Platform.NUMBER
     )
 
 

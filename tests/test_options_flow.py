@@ -128,20 +128,23 @@ async def test_change_groups(
     )
 
 
-@pytest.mark.parametrize("group", list(DEFAULT_GROUPS))
 async def test_enabled_group_without_types(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, group: str
+    hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
+    """Each group switched on without types in turn, in one form; then it works."""
     entry = setup_integration
-    typed = _groups_input(run=RUN, ride=RIDE, swim=SWIM) | {f"{group}_types": []}
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    for group in DEFAULT_GROUPS:
+        typed = _groups_input(run=RUN, ride=RIDE, swim=SWIM) | {f"{group}_types": []}
 
-    result = await hass.config_entries.options.async_configure(result["flow_id"], typed)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], typed
+        )
 
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {f"{group}_types": "no_types"}
-    assert _suggested(result) == typed
-    assert entry.options == {}
+        assert result["type"] is FlowResultType.FORM, group
+        assert result["errors"] == {f"{group}_types": "no_types"}
+        assert _suggested(result) == typed
+        assert entry.options == {}
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], _groups_input(run=RUN, ride=RIDE, swim=SWIM)

@@ -15,6 +15,9 @@ from emulator.model import Athlete
 from emulator.server import EmulatorServer
 from homeassistant.core import HomeAssistant
 
+# The HRV status and the workout planned today are disabled by default.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 TODAY = date(2026, 6, 15)  # NOW in Amsterdam
 FORM_ZONE = "sensor.test_athlete_form_zone"
 HRV_STATUS = "sensor.test_athlete_hrv_status"

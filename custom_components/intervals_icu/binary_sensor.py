@@ -26,8 +26,12 @@ from .training.plan import is_all_day, summary
 # Reads only the coordinator's snapshot.
 PARALLEL_UPDATES = 0
 
+# For automations (heat the garage before an indoor ride): enabled by whoever
+# writes one, so the device page keeps to what most athletes look at.
 WORKOUT_TODAY = BinarySensorEntityDescription(
-    key="workout_today", translation_key="workout_today"
+    key="workout_today",
+    translation_key="workout_today",
+    entity_registry_enabled_default=False,
 )
 SERVICE_DUE = BinarySensorEntityDescription(
     key="service_due",

@@ -433,6 +433,8 @@ READINESS_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
         translation_key="hrv_status",
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in HrvStatus],
+        # Only for athletes whose device measures HRV; unknown for the rest.
+        entity_registry_enabled_default=False,
         value_fn=_hrv_status,
         attrs_fn=_hrv_attributes,
     ),

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+import pickle
 
 import aiohttp
 import pytest
@@ -21,8 +22,9 @@ from .test_emulator import API, NOW, Api, assert_valid
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
-@pytest.fixture
-def athlete() -> Athlete:
+@pytest.fixture(scope="module")
+def generated() -> Athlete:
+    """A year of a seeded athlete, generated once for the module."""
     return generate_athlete(
         seed=11,
         start=date(2025, 1, 1),
@@ -30,6 +32,12 @@ def athlete() -> Athlete:
         strava_share=0.1,
         now=NOW,
     )
+
+
+@pytest.fixture
+def athlete(generated: Athlete) -> Athlete:
+    """A copy of its own for each test, which may change it."""
+    return pickle.loads(pickle.dumps(generated))  # noqa: S301 - our own data
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import json
 import math
 import os
 from pathlib import Path
+import pickle
 import select
 import signal
 import subprocess
@@ -164,8 +165,9 @@ class Api:
         return await self.call("GET", path, params, **kwargs)
 
 
-@pytest.fixture
-def athlete() -> Athlete:
+@pytest.fixture(scope="module")
+def generated() -> Athlete:
+    """Two years of a seeded athlete, generated once for the module."""
     return generate_athlete(
         seed=11,
         start=date(2024, 1, 1),
@@ -174,6 +176,12 @@ def athlete() -> Athlete:
         events_until=date(2026, 1, 31),
         now=NOW,
     )
+
+
+@pytest.fixture
+def athlete(generated: Athlete) -> Athlete:
+    """A copy of its own for each test, which may change it."""
+    return pickle.loads(pickle.dumps(generated))  # noqa: S301 - our own data
 
 
 @pytest.fixture
@@ -851,8 +859,9 @@ async def test_fault_delay(api: Api) -> None:
             f"{API}/0", headers=basic(api.key), timeout=aiohttp.ClientTimeout(total=0.2)
         ) as response:
             await response.read()
-    # The server notices the client went away and cancels the handler.
-    for _ in range(200):
+    # The server notices the client went away and cancels the handler (a
+    # minute at most, however loaded the machine).
+    for _ in range(6000):
         if api.state.log.entries[-1].fault == "delay":
             break
         await asyncio.sleep(0.01)
@@ -990,17 +999,24 @@ async def test_request_log_counts_requests_and_bytes(api: Api) -> None:
 
 
 async def test_rate_limiter(api: Api) -> None:
-    limiter = api.state.enable_rate_limit(rate=10.0, burst=3, retry_after=2)
+    # The bucket refills by a clock of the test's, not by the wall clock: a
+    # loaded machine cannot slip a refill in between two requests.
+    now = [100.0]
+    limiter = api.state.enable_rate_limit(
+        rate=10.0, burst=3, retry_after=2, clock=lambda: now[0]
+    )
     statuses = [(await api.get(f"{API}/0")).status for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     limited = api.state.log.entries[-1]
     assert limited.status == 429
     assert limited.fault == "rate_limit"
+    now[0] += 0.05  # half a token
     reply = await api.get(f"{API}/0")
     assert reply.status == 429
     assert reply.headers["Retry-After"] == "2"
-    await asyncio.sleep(0.15)
+    now[0] += 0.1
     assert (await api.get(f"{API}/0")).status == 200
+    assert (await api.get(f"{API}/0")).status == 429
     assert limiter.rate == 10.0
     api.state.rate_limiter = None
     assert [(await api.get(f"{API}/0")).status for _ in range(5)] == [200] * 5
@@ -1216,6 +1232,17 @@ def test_demo_state_and_arguments() -> None:
         parse_args([])
 
 
+async def printed(capsys: pytest.CaptureFixture[str], text: str) -> str:
+    """What was printed until `text` was; a minute at most, however loaded."""
+    output = ""
+    for _ in range(6000):
+        output += capsys.readouterr().out
+        if text in output:
+            return output
+        await asyncio.sleep(0.01)
+    pytest.fail(f"{text!r} was not printed: {output!r}")
+
+
 async def test_demo_serve_prints_how_to_connect_and_stops_on_sigterm(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -1223,12 +1250,7 @@ async def test_demo_serve_prints_how_to_connect_and_stops_on_sigterm(
         ["--demo", "--port", "0", "--activities-per-year", "50", "--rate-limit"]
     )
     task = asyncio.create_task(serve(args))
-    output = ""
-    for _ in range(500):
-        await asyncio.sleep(0.01)
-        output += capsys.readouterr().out
-        if "Press Ctrl+C" in output:
-            break
+    output = await printed(capsys, "Press Ctrl+C")
     url = output.split("listening on ")[1].split()[0]
     async with (
         aiohttp.ClientSession() as session,
@@ -1243,10 +1265,10 @@ async def test_demo_serve_prints_how_to_connect_and_stops_on_sigterm(
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
-async def test_demo_serve_stops_on_event() -> None:
+async def test_demo_serve_stops_on_event(capsys: pytest.CaptureFixture[str]) -> None:
     stop = asyncio.Event()
     task = asyncio.create_task(serve(parse_args(["--demo", "--port", "0"]), stop))
-    await asyncio.sleep(0.5)
+    await printed(capsys, "Press Ctrl+C")  # serving, not still starting
     stop.set()
     await asyncio.wait_for(task, 10)
 
@@ -1307,12 +1329,7 @@ async def test_demo_key_is_replaced_on_sigusr1(
     stop = asyncio.Event()
     args = parse_args(["--demo", "--port", "0", "--activities-per-year", "20"])
     task = asyncio.create_task(serve(args, stop))
-    output = ""
-    for _ in range(500):
-        await asyncio.sleep(0.01)
-        output += capsys.readouterr().out
-        if "Press Ctrl+C" in output:
-            break
+    output = await printed(capsys, "Press Ctrl+C")
     assert f"kill -USR1 {os.getpid()}" in output
     url = output.split("listening on ")[1].split()[0]
 
@@ -1325,8 +1342,8 @@ async def test_demo_key_is_replaced_on_sigusr1(
 
     assert await status(DEMO_API_KEY) == 200
     os.kill(os.getpid(), signal.SIGUSR1)
-    await asyncio.sleep(0.1)
-    assert "use demo-key-2" in capsys.readouterr().out
+    # Handled by the event loop when it next looks: waited for, not guessed.
+    await printed(capsys, "use demo-key-2")
     assert await status(DEMO_API_KEY) == 401
     assert await status("demo-key-2") == 200
     stop.set()

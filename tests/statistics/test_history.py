@@ -2,7 +2,10 @@
 
 Each test runs the integration in Home Assistant with a real recorder and
 checks what the recorder holds against sums straight from the emulator's
-records.
+records. The recorder checks every row it imports (a few seconds for these
+years), so a test follows one entry through several steps of its life
+instead of importing again for each. What is written when is planned by
+pure code, tested in tests/unit/test_statistics_*.py.
 """
 
 from collections import defaultdict
@@ -35,6 +38,7 @@ from homeassistant.components.recorder.statistics import (
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 
 from ..conftest import API_KEY, ATHLETE_ID, NOW
 
@@ -49,14 +53,18 @@ SI = {"distance": "m", "duration": "s"}
 
 @pytest.fixture
 def athlete(frozen: FrozenDateTimeFactory) -> Athlete:
-    """Four years and a half of history, light enough for the recorder."""
+    """Four years and a half of history, light enough for the recorder.
+
+    The recorder checks each row it imports; an activity makes ten (its
+    group's five sums and those of all activities).
+    """
     athlete = generate_athlete(
         seed=9,
         athlete_id=ATHLETE_ID,
         name="Test Athlete",
         api_key=API_KEY,
         timezone=ZONE,
-        activities_per_year=30,
+        activities_per_year=20,
         start=date(2022, 1, 1),
         end=NOW.date(),
         now=NOW,
@@ -195,7 +203,16 @@ async def test_first_setup_imports_every_year(
     state: EmulatorState,
     hass_storage: dict[str, Any],
 ) -> None:
+    # Years of rows keep the recorder busy: not while setting up, not at boot.
+    hass.set_state(CoreState.starting)
     await setup(hass, config_entry)
+    assert hass.states.get("sensor.test_athlete_run_distance_this_year") is not None
+    assert history_requests(state) == []
+    assert await per(hass, "run_distance", "year") == {}
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await settle(hass)
+
     years = await per(hass, "run_distance", "year")
     assert set(years) == {"2022", "2023", "2024", "2025", "2026"}
     await assert_matches(hass, athlete)
@@ -224,11 +241,7 @@ async def test_first_setup_imports_every_year(
         sum(v for y, v in oracle(athlete, "run", "distance", 4).items() if y < "2025")
     )
 
-
-async def test_metadata_names_and_units(
-    recorder_mock: Recorder, hass: HomeAssistant, config_entry: MockConfigEntry
-) -> None:
-    await setup(hass, config_entry)
+    # The names and units the statistics graph card shows.
     metadata = await hass.async_add_executor_job(lambda: get_metadata(hass))
     run = metadata[f"{DOMAIN}:{ATHLETE_ID}_run_distance"][1]
     assert run["name"] == "Test Athlete run distance"
@@ -242,11 +255,10 @@ async def test_metadata_names_and_units(
     assert metadata[f"{DOMAIN}:{ATHLETE_ID}_all_count"][1]["name"] == (
         "Test Athlete activities"
     )
-    fitness = metadata[f"{DOMAIN}:{ATHLETE_ID}_fitness"][1]
-    assert (fitness["has_sum"], fitness["mean_type"]) == (False, 1)
+    fitness_meta = metadata[f"{DOMAIN}:{ATHLETE_ID}_fitness"][1]
+    assert (fitness_meta["has_sum"], fitness_meta["mean_type"]) == (False, 1)
     # The unit class lets the recorder convert: miles on request.
     sid = f"{DOMAIN}:{ATHLETE_ID}_run_distance"
-    metres = await per(hass, "run_distance", "year")
     miles = await hass.async_add_executor_job(
         lambda: statistics_during_period(
             hass,
@@ -259,35 +271,17 @@ async def test_metadata_names_and_units(
         )
     )
     assert sum(r["change"] for r in miles[sid]) == pytest.approx(
-        sum(metres.values()) / 1609.344
+        sum(years.values()) / 1609.344
     )
 
 
-async def test_the_first_import_waits_for_the_entities_and_the_start(
-    recorder_mock: Recorder,
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    state: EmulatorState,
-) -> None:
-    """Years of rows keep the recorder busy: not while setting up, not at boot."""
-    hass.set_state(CoreState.starting)
-    await setup(hass, config_entry)
-    assert hass.states.get("sensor.test_athlete_run_distance_this_year") is not None
-    assert history_requests(state) == []
-    assert await per(hass, "run_distance", "year") == {}
-    hass.set_state(CoreState.running)
-    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
-    await settle(hass)
-    assert history_requests(state)
-    assert await per(hass, "run_distance", "year")
-
-
-async def test_a_restart_downloads_no_history(
+async def test_restarts_upgrades_and_removal(
     recorder_mock: Recorder,
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     athlete: Athlete,
     state: EmulatorState,
+    hass_storage: dict[str, Any],
 ) -> None:
     await setup(hass, config_entry)
     before = await per(hass, "all_distance", "month")
@@ -299,6 +293,37 @@ async def test_a_restart_downloads_no_history(
     assert await per(hass, "all_distance", "month") == before
     await assert_matches(hass, athlete)
 
+    # The record of an older version (which groups, nothing else) beside its
+    # statistics: everything is imported again. Damaged records read as none
+    # too (tests/unit/test_statistics_plan.py).
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await settle(hass)
+    hass_storage[RECORD] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": RECORD,
+        "data": {"athlete_id": ATHLETE_ID, "groups": {"run": ["Run"]}},
+    }
+    state.log.clear()
+    athlete.add_activity(
+        start_local=datetime(2024, 5, 4, 9, 0), activity_type="Run", distance=7_000.0
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await settle(hass)
+    assert history_requests(state)
+    await assert_matches(hass, athlete)
+    assert hass_storage[RECORD]["data"]["complete"] is True
+
+    # Removing the entry takes its statistics and its record along.
+    ids = await hass.async_add_executor_job(list_statistic_ids, hass)
+    assert any(i["statistic_id"].startswith(f"{DOMAIN}:") for i in ids)
+    assert RECORD in hass_storage
+    assert await hass.config_entries.async_remove(config_entry.entry_id)
+    await settle(hass)
+    ids = await hass.async_add_executor_job(list_statistic_ids, hass)
+    assert not any(i["statistic_id"].startswith(f"{DOMAIN}:") for i in ids)
+    assert RECORD not in hass_storage
+
 
 async def test_updates_write_new_edited_and_deleted_activities(
     recorder_mock: Recorder,
@@ -308,6 +333,12 @@ async def test_updates_write_new_edited_and_deleted_activities(
     state: EmulatorState,
     frozen: FrozenDateTimeFactory,
 ) -> None:
+    # Runs of this year, in the cache: one to edit, one to delete, and one
+    # before both.
+    for day in ("2026-02-03", "2026-03-10", "2026-04-21"):
+        athlete.add_activity(
+            start_local=f"{day}T07:30:00", activity_type="Run", distance=9_000.0
+        )
     await setup(hass, config_entry)
     await next_hour(hass, frozen)
     state.log.clear()
@@ -328,6 +359,7 @@ async def test_updates_write_new_edited_and_deleted_activities(
         key=lambda a: a["start_date_local"],
     )
     earlier, deleted, edited = runs[0], runs[len(runs) // 2], runs[-1]
+    assert len({earlier["id"], deleted["id"], edited["id"]}) == 3
     edited["distance"] += 5_000.0
     athlete.delete_activity(deleted["id"])
     frozen.move_to(datetime(2026, 6, 16, 0, 1, tzinfo=AMS))
@@ -344,52 +376,6 @@ async def test_updates_write_new_edited_and_deleted_activities(
     assert history_requests(state) == []
 
 
-async def test_removing_the_entry_clears_its_statistics_and_record(
-    recorder_mock: Recorder,
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-) -> None:
-    await setup(hass, config_entry)
-    ids = await hass.async_add_executor_job(list_statistic_ids, hass)
-    assert any(i["statistic_id"].startswith(f"{DOMAIN}:") for i in ids)
-    assert RECORD in hass_storage
-    assert await hass.config_entries.async_remove(config_entry.entry_id)
-    await settle(hass)
-    ids = await hass.async_add_executor_job(list_statistic_ids, hass)
-    assert not any(i["statistic_id"].startswith(f"{DOMAIN}:") for i in ids)
-    assert RECORD not in hass_storage
-
-
-@pytest.mark.parametrize(
-    "stored",
-    [
-        # The record of an older version: which groups, nothing else.
-        {"athlete_id": ATHLETE_ID, "groups": {"run": ["Run"]}},
-        {"athlete_id": ATHLETE_ID},
-        ["not", "a", "dict"],
-    ],
-)
-async def test_an_old_or_damaged_record_means_import_again(
-    recorder_mock: Recorder,
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    athlete: Athlete,
-    state: EmulatorState,
-    hass_storage: dict[str, Any],
-    stored: Any,
-) -> None:
-    hass_storage[RECORD] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": RECORD,
-        "data": stored,
-    }
-    await setup(hass, config_entry)
-    assert history_requests(state)
-    await assert_matches(hass, athlete)
-
-
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_import_history_action_rewrites_an_edited_old_activity(
     recorder_mock: Recorder,
@@ -399,6 +385,25 @@ async def test_import_history_action_rewrites_an_edited_old_activity(
     state: EmulatorState,
 ) -> None:
     await setup(hass, config_entry)
+    # A failed request is the user's error to see; nothing changes.
+    state.add_fault(Fault.http_status(502, path="/activities"))
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
+        )
+    assert raised.value.translation_key == "request_server_error"
+    state.clear_faults()
+    await settle(hass)
+    await assert_matches(hass, athlete)
+    # Without the recorder there are no statistics to import into.
+    hass.config.components.remove("recorder")
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
+        )
+    assert refused.value.translation_key == "no_recorder"
+    hass.config.components.add("recorder")
+
     # An activity of 2022, long out of the cache, is edited on Intervals.icu.
     old_run = next(
         a
@@ -425,35 +430,15 @@ async def test_import_history_action_rewrites_an_edited_old_activity(
     assert history_requests(state)
     await assert_matches(hass, athlete)
     # The cache read last year again: last year's sensors know the edit too.
-    last_year = hass.states.get("sensor.test_athlete_run_distance_all_last_year")
+    last_year_id = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{ATHLETE_ID}_run_distance_last_year"
+    )
+    assert last_year_id is not None
+    last_year = hass.states.get(last_year_id)
     assert last_year is not None
     assert float(last_year.state) == pytest.approx(
         oracle(athlete, "run", "distance", 4)["2025"] / 1000
     )
-
-
-async def test_import_history_action_errors(
-    recorder_mock: Recorder,
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    state: EmulatorState,
-) -> None:
-    await setup(hass, config_entry)
-    state.add_fault(Fault.http_status(502, path="/activities"))
-    with pytest.raises(HomeAssistantError) as raised:
-        await hass.services.async_call(
-            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
-        )
-    assert raised.value.translation_key == "request_server_error"
-    state.clear_faults()
-    # Without the recorder there are no statistics to import into.
-    hass.config.components.remove("recorder")
-    with pytest.raises(ServiceValidationError) as refused:
-        await hass.services.async_call(
-            DOMAIN, "import_history", {"config_entry_id": ENTRY}, blocking=True
-        )
-    assert refused.value.translation_key == "no_recorder"
-    hass.config.components.add("recorder")
 
 
 def test_metadata_has_exactly_the_fields_of_the_installed_home_assistant() -> None:

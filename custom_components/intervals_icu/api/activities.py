@@ -111,7 +111,21 @@ class Activity:
         """The activity with what a TOTALS_FIELDS read of it says now.
 
         The name, heart rate, power and source stay as they were read in full.
+        Unchanged, it is this very object: the daily re-read of the year makes
+        no new one for every activity (nor garbage for the collector to walk).
         """
+        is_stub = reduced.is_stub or (self.source == STRAVA and reduced.type is None)
+        if (
+            self.start_local == reduced.start_local
+            and self.start_utc == reduced.start_utc
+            and self.type == reduced.type
+            and self.distance == reduced.distance
+            and self.moving_time == reduced.moving_time
+            and self.elevation_gain == reduced.elevation_gain
+            and self.training_load == reduced.training_load
+            and self.is_stub == is_stub
+        ):
+            return self
         return replace(
             self,
             start_local=reduced.start_local,
@@ -121,7 +135,7 @@ class Activity:
             moving_time=reduced.moving_time,
             elevation_gain=reduced.elevation_gain,
             training_load=reduced.training_load,
-            is_stub=reduced.is_stub or (self.source == STRAVA and reduced.type is None),
+            is_stub=is_stub,
         )
 
     def as_dict(self) -> dict[str, JsonScalar]:

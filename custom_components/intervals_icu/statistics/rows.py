@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from ..api import Activity, Wellness
-from ..training.totals import ALL, group_sums
+from ..training.totals import ALL, Sums, group_sums
 
 # Order matters: it is the order of the values summed per hour below.
 METRICS: tuple[str, ...] = (
@@ -78,7 +78,7 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
     return utc_hour(datetime.combine(day, time.min), zone)
 
 
-type Buckets = dict[str, dict[datetime, list[float]]]
+type Buckets = dict[str, dict[datetime, Sums]]
 """Per group (and `all`): UTC hour -> [distance, time, elevation, load, count]."""
 
 
@@ -95,7 +95,7 @@ def hour_buckets(
 
 
 def statistic_rows(
-    by_hour: Mapping[datetime, list[float]],
+    by_hour: Mapping[datetime, Sums],
     index: int,
     *,
     base: float = 0.0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -32,7 +33,7 @@ class Totals:
     count: int = 0
 
     @classmethod
-    def of(cls, sums: list[float]) -> Totals:
+    def of(cls, sums: Sums) -> Totals:
         """The totals of a `group_sums` bucket."""
         return cls(sums[0], sums[1], sums[2], sums[3], int(sums[4]))
 
@@ -79,12 +80,16 @@ def as_groups(groups: Mapping[str, Iterable[str]]) -> SportGroups:
     return groups if isinstance(groups, SportGroups) else SportGroups(groups)
 
 
+type Sums = array[float]
+"""[distance, moving time, elevation, load, count] of some activities."""
+
+
 def group_sums[K: Hashable](
     activities: Iterable[Activity],
     groups: Mapping[str, Iterable[str]],
     keys: Callable[[Activity], Iterable[K]],
-    into: dict[str, dict[K, list[float]]] | None = None,
-) -> dict[str, dict[K, list[float]]]:
+    into: dict[str, dict[K, Sums]] | None = None,
+) -> dict[str, dict[K, Sums]]:
     """Per group (and `all`): key -> [distance, moving time, elevation, load, count].
 
     `keys` says under which keys (periods, hours) an activity counts; none
@@ -92,7 +97,7 @@ def group_sums[K: Hashable](
     `into`, the sums are added to those (a history read page by page).
     """
     groups = as_groups(groups)
-    sums: dict[str, dict[K, list[float]]] = {} if into is None else into
+    sums: dict[str, dict[K, Sums]] = {} if into is None else into
     for name in groups.names:
         sums.setdefault(name, {})
     for activity in activities:
@@ -110,7 +115,11 @@ def group_sums[K: Hashable](
             for key in wanted:
                 bucket = by_key.get(key)
                 if bucket is None:
-                    by_key[key] = [distance, moving_time, elevation, load, 1.0]
+                    # An array holds no objects: the garbage collector never
+                    # walks it, nor the dict of them (years of hours, at import).
+                    by_key[key] = array(
+                        "d", (distance, moving_time, elevation, load, 1.0)
+                    )
                 else:
                     bucket[0] += distance
                     bucket[1] += moving_time

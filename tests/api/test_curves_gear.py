@@ -18,20 +18,11 @@ from custom_components.intervals_icu.api import (
 from emulator.curves import curve_range, pace_curves, power_curves
 from emulator.model import Athlete
 from emulator.server import EmulatorServer
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .conftest import API_KEY, ATHLETE_ID, NOW
+from ..conftest import ATHLETE_ID, NOW
 
 YEAR_START = date(2026, 1, 1)
 TODAY = NOW.date()
-
-
-@pytest.fixture
-async def client(hass: HomeAssistant, emulator: EmulatorServer) -> IntervalsClient:
-    return IntervalsClient(
-        async_get_clientsession(hass), API_KEY, base_url=emulator.url
-    )
 
 
 def _expected(kind: str, athlete: Athlete, sport: str) -> dict[str, Any]:

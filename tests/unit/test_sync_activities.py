@@ -111,6 +111,8 @@ class IncrementalSync(RuleBasedStateMachine):
         )
     )
     def setup(self, start: datetime) -> None:
+        # One loop for the whole run: the updates share its worker threads.
+        self.loop = asyncio.new_event_loop()
         self.service = FakeService()
         self.cache = ActivityCache("i1")
         self.now = start.replace(tzinfo=UTC)
@@ -194,7 +196,9 @@ class IncrementalSync(RuleBasedStateMachine):
         # With nothing cached, the last days come first, then the rest.
         probed = not self.cache.activities and (today - start).days >= PROBE_DAYS
         before = len(self.service.requests)
-        new = run(self.cache.async_sync(self.service.fetch, today, start))
+        new = self.loop.run_until_complete(
+            self.cache.async_sync(self.service.fetch, today, start)
+        )
         requests = len(self.service.requests) - before
         fields = self.service.fields[before:]
         assert requests == len(fields)
@@ -235,6 +239,11 @@ class IncrementalSync(RuleBasedStateMachine):
                 assert got.count == expected.count, (group, period)
                 assert got.distance == pytest.approx(expected.distance, abs=1e-6)
                 assert got.moving_time == pytest.approx(expected.moving_time, abs=1e-6)
+
+    def teardown(self) -> None:
+        if hasattr(self, "loop"):
+            self.loop.run_until_complete(self.loop.shutdown_default_executor())
+            self.loop.close()
 
     @invariant()
     def news_are_unique(self) -> None:

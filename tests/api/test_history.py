@@ -14,12 +14,9 @@ from custom_components.intervals_icu.api import (
 from emulator.faults import Fault
 from emulator.generator import generate_athlete
 from emulator.model import Athlete
-from emulator.server import EmulatorServer
 from emulator.state import EmulatorState
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .conftest import API_KEY, ATHLETE_ID, NOW
+from ..conftest import API_KEY, ATHLETE_ID, NOW
 
 
 @pytest.fixture
@@ -35,13 +32,6 @@ def athlete(frozen: object) -> Athlete:
         end=NOW.date(),
         now=NOW,
         strava_share=0.05,
-    )
-
-
-@pytest.fixture
-async def client(hass: HomeAssistant, emulator: EmulatorServer) -> IntervalsClient:
-    return IntervalsClient(
-        async_get_clientsession(hass), API_KEY, base_url=emulator.url
     )
 
 

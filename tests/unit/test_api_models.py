@@ -3,22 +3,13 @@
 from dataclasses import fields
 from datetime import datetime
 
-import pytest
-
 from custom_components.intervals_icu.api import (
     ACTIVITY_FIELDS,
     TOTALS_FIELDS,
     Activity,
     Event,
-    IntervalsClient,
     WellnessUpdate,
-    transport as client_module,
 )
-from emulator.server import EmulatorServer
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
-
-from .conftest import API_KEY, ATHLETE_ID, NOW
 
 RUN = Activity(
     id="i1",
@@ -145,30 +136,3 @@ def test_reduced_read_keeps_what_it_did_not_ask() -> None:
     assert merged.elapsed_time == 3190.0
     stub = Activity(id="i1", start_local=RUN.start_local, is_stub=True)
     assert RUN.with_totals_of(stub).is_stub
-
-
-@pytest.mark.usefixtures("frozen")
-async def test_athlete_id_checked_once_per_request(
-    hass: HomeAssistant,
-    emulator: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    checked: list[str | None] = []
-    real = client_module.normalize_athlete_id
-
-    def counting(value: str | None) -> str:
-        checked.append(value)
-        return real(value)
-
-    monkeypatch.setattr(client_module, "normalize_athlete_id", counting)
-    client = IntervalsClient(
-        async_get_clientsession(hass), API_KEY, base_url=emulator.url
-    )
-    day = NOW.date()
-    await client.get_athlete(ATHLETE_ID)
-    await client.get_activities(ATHLETE_ID, day, day)
-    await client.get_wellness(ATHLETE_ID, day, day)
-    await client.get_events(ATHLETE_ID, day, day)
-    await client.put_wellness(ATHLETE_ID, day, WellnessUpdate(weight=70.0))
-    assert checked == [ATHLETE_ID] * 5
-    assert len(emulator.state.log) == 5

@@ -13,8 +13,9 @@ from custom_components.intervals_icu.api import (
     PaceCurve,
     PowerCurve,
     Reminder,
+    SportSettings,
 )
-from custom_components.intervals_icu.sync.curves_gear import CurvesAndGear
+from custom_components.intervals_icu.sync.curves_gear import CurvesAndGear, curve_sports
 from custom_components.intervals_icu.training.bests import (
     RUN_TARGETS,
     SWIM_TARGETS,
@@ -444,3 +445,16 @@ async def test_tracker_hands_out_records_once() -> None:
     assert tracker.book is not None
     assert tracker.book.pending == ()
     assert tracker.take_unannounced() == ()
+
+
+def test_curve_sports_follow_the_sport_settings() -> None:
+    settings = [
+        SportSettings(types=("Ride", "VirtualRide", "GravelRide")),
+        SportSettings(types=("Run", "TrailRun")),
+    ]
+    assert curve_sports(["VirtualRide"], settings) == {"Ride"}
+    assert curve_sports(["TrailRun", "Walk", None], settings) == {"Run"}
+    # Without a group of its own, a sport counts only its own type.
+    assert curve_sports(["OpenWaterSwim"], settings) == set()
+    assert curve_sports(["Swim"], settings) == {"Swim"}
+    assert curve_sports([], settings) == set()
