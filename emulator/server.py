@@ -21,6 +21,7 @@ from .api import (
 )
 from .faults import Fault, FaultKind, reason_phrase, reshape, status_body
 from .state import EmulatorState, LoggedRequest
+from .writes import add_write_routes
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -194,6 +195,7 @@ def create_app(state: EmulatorState) -> web.Application:
     app = web.Application(middlewares=[emulate])
     app[STATE_KEY] = state
     add_routes(app)
+    add_write_routes(app)
     return app
 
 

@@ -154,6 +154,16 @@ async def take_screenshots(
     await page.locator("ha-full-calendar .fc-event").first.wait_for()
     await settle(page)
     await page.screenshot(path=saved("calendar.png"))
+    # Writing the calendar: a workout of a sport, its text Intervals.icu's.
+    await page.get_by_text("Add event").click()
+    editor = page.locator("dialog-calendar-event-editor")
+    await editor.locator("input[name=summary]").fill("Ride: Sweet spot")
+    await editor.locator("textarea[name=description]").fill(
+        "- 15m Z2\n- 40m 90%\n- 10m Z1"
+    )
+    await settle(page, 0.8)
+    await page.screenshot(path=saved("calendar-write.png"))
+    await editor.get_by_role("button", name="Close").click()
 
     # The years of history in the recorder, and a 2,000 km run goal.
     await demo.ws(

@@ -23,6 +23,7 @@ from custom_components.intervals_icu.api import (
     IntervalsError,
     IntervalsNotFoundError,
     IntervalsRateLimitError,
+    IntervalsRejectedError,
     IntervalsResponseError,
     IntervalsServerError,
     WellnessUpdate,
@@ -36,6 +37,12 @@ from custom_components.intervals_icu.services import (
     IMPORT_HISTORY_SCHEMA,
     SET_WELLNESS_SCHEMA,
     wellness_update,
+)
+from custom_components.intervals_icu.write_services import (
+    EVENT_ID_SCHEMA,
+    LOG_ACTIVITY_SCHEMA,
+    PLAN_WORKOUT_SCHEMA,
+    UPDATE_EVENT_SCHEMA,
 )
 from emulator.faults import Fault
 from emulator.model import Athlete
@@ -186,6 +193,7 @@ def test_import_history_takes_only_the_entry() -> None:
         (IntervalsRateLimitError(3), "request_rate_limited"),
         (IntervalsConnectionError("no"), "request_cannot_connect"),
         (IntervalsServerError(500), "request_server_error"),
+        (IntervalsRejectedError(422, "Bad date"), "request_rejected"),
         (IntervalsResponseError("no"), "request_invalid_response"),
         (IntervalsError("no"), "request_unknown_error"),
     ],
@@ -400,7 +408,7 @@ async def test_request_errors_are_translated(
         (Fault.http_status(503), "request_server_error"),
         (
             Fault.http_status(422, body={"status": 422, "error": "Bad"}),
-            "request_server_error",
+            "request_rejected",
         ),
         (Fault.rate_limited(), "request_rate_limited"),
         (Fault.close(), "request_cannot_connect"),
@@ -597,6 +605,11 @@ async def test_actions_are_described(
         "get_activities": GET_ACTIVITIES_SCHEMA,
         "get_events": GET_EVENTS_SCHEMA,
         "import_history": IMPORT_HISTORY_SCHEMA,
+        "plan_workout": PLAN_WORKOUT_SCHEMA,
+        "update_event": UPDATE_EVENT_SCHEMA,
+        "delete_event": EVENT_ID_SCHEMA,
+        "mark_done": EVENT_ID_SCHEMA,
+        "log_activity": LOG_ACTIVITY_SCHEMA,
     }
     assert set(descriptions) == set(schemas)
     for name, schema in schemas.items():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import override
+from typing import Any, override
 from zoneinfo import ZoneInfo
 
 from homeassistant.components.calendar import (
@@ -11,16 +12,30 @@ from homeassistant.components.calendar import (
     CalendarEntityDescription,
     CalendarEvent,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.components.calendar.const import CalendarEntityFeature
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM, UnitSystem
 
-from .api import Event
+from .api import Event, EventWrite
+from .const import DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 from .entity import IntervalsEntity
 from .errors import handle_request_errors
-from .training.plan import Span, description, event_span, summary
+from .training.calendar_entry import entry_write
+from .training.plan import Span, description, event_span, overlaps, summary
+from .writes import (
+    PlanChange,
+    async_create_event,
+    async_delete_event,
+    async_event,
+    async_update_event,
+    checked,
+    plan_signal,
+)
 
 # The state reads the coordinator's snapshot; ranges are fetched on demand.
 PARALLEL_UPDATES = 0
@@ -31,6 +46,12 @@ CACHE_TTL = timedelta(minutes=5)
 CACHE_SIZE = 32
 
 CALENDAR = CalendarEntityDescription(key="calendar", translation_key="calendar")
+# The API's names of an entry's values -> the calendar dialog's.
+ENTRY_FIELDS = {
+    "start_date_local": "dtstart",
+    "end_date_local": "dtend",
+    "name": "summary",
+}
 
 
 async def async_setup_entry(
@@ -63,6 +84,17 @@ def instants(span: Span) -> tuple[datetime, datetime]:
     return _instant(span.start), _instant(span.end)
 
 
+def _changed(
+    events: list[Event], change: PlanChange, days: tuple[date, date]
+) -> list[Event]:
+    """A range's events after a write, as the service would list them now."""
+    kept = [e for e in events if e.id != change.event_id]
+    if change.event is not None and overlaps(change.event, *days):
+        kept.append(change.event)
+        kept.sort(key=lambda e: (e.start_local, e.id))
+    return kept
+
+
 def _instant(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -70,7 +102,13 @@ def _instant(value: date | datetime) -> datetime:
 
 
 class IntervalsCalendar(IntervalsEntity, CalendarEntity):
-    """The athlete's Intervals.icu calendar."""
+    """The athlete's Intervals.icu calendar, where entries are added and changed."""
+
+    _attr_supported_features = (
+        CalendarEntityFeature.CREATE_EVENT
+        | CalendarEntityFeature.UPDATE_EVENT
+        | CalendarEntityFeature.DELETE_EVENT
+    )
 
     def __init__(
         self,
@@ -132,3 +170,75 @@ class IntervalsCalendar(IntervalsEntity, CalendarEntity):
             del self._cache[min(self._cache, key=lambda k: self._cache[k][0])]
         self._cache[oldest, newest] = (now + CACHE_TTL, events)
         return events
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow this entry's writes in the ranges kept."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                plan_signal(self.coordinator.config_entry.entry_id),
+                self._written,
+            )
+        )
+
+    @callback
+    def _written(self, change: PlanChange) -> None:
+        """Keep each range as the service lists it now: no request to see a write."""
+        self._cache = {
+            days: (expires, _changed(events, change, days))
+            for days, (expires, events) in self._cache.items()
+        }
+
+    def _known(self, uid: str) -> Event | None:
+        """The entry as the calendar last showed it."""
+        for _, events in self._cache.values():
+            for event in events:
+                if event.id == uid:
+                    return event
+        return None
+
+    def _entry(self, values: Mapping[str, Any], existing: Event | None) -> EventWrite:
+        if values.get("rrule"):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="no_recurring_entries"
+            )
+        with checked(ENTRY_FIELDS):
+            return entry_write(
+                summary_text=values["summary"],
+                description_text=values.get("description"),
+                start=values["dtstart"],
+                end=values["dtend"],
+                zone=self.coordinator.data.zone,
+                existing=existing,
+                miles=self.hass.config.units is US_CUSTOMARY_SYSTEM,
+            )
+
+    @override
+    async def async_create_event(self, **kwargs: Any) -> None:
+        """Add an entry: a note, or a workout when its title starts with a sport."""
+        await async_create_event(self.coordinator, self._entry(kwargs, None))
+
+    @override
+    async def async_update_event(
+        self,
+        uid: str,
+        event: dict[str, Any],
+        recurrence_id: str | None = None,
+        recurrence_range: str | None = None,
+    ) -> None:
+        """Change an entry the athlete may change; only what changed is sent."""
+        existing = await async_event(self.coordinator, uid, self._known(uid))
+        changes = EventWrite() if existing.read_only else self._entry(event, existing)
+        await async_update_event(self.coordinator, uid, changes, existing)
+
+    @override
+    async def async_delete_event(
+        self,
+        uid: str,
+        recurrence_id: str | None = None,
+        recurrence_range: str | None = None,
+    ) -> None:
+        """Delete an entry the athlete may change."""
+        await async_delete_event(self.coordinator, uid, self._known(uid))

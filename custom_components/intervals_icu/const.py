@@ -6,7 +6,7 @@ from datetime import timedelta
 import logging
 from typing import Final
 
-from .api import DEFAULT_BASE_URL
+from .api import DEFAULT_BASE_URL, activities
 
 DOMAIN: Final = "intervals_icu"
 LOGGER = logging.getLogger(__package__)
@@ -45,65 +45,4 @@ GROUP_TYPES_FIRST: Final[dict[str, tuple[str, ...]]] = {
 }
 
 # The activity types of the OpenAPI spec's enum, for the options flow.
-ACTIVITY_TYPES: Final[tuple[str, ...]] = (
-    "Ride",
-    "Run",
-    "Swim",
-    "WeightTraining",
-    "Hike",
-    "Walk",
-    "AlpineSki",
-    "BackcountrySki",
-    "Badminton",
-    "Canoeing",
-    "Crossfit",
-    "EBikeRide",
-    "EMountainBikeRide",
-    "Elliptical",
-    "Golf",
-    "GravelRide",
-    "TrackRide",
-    "Handcycle",
-    "HighIntensityIntervalTraining",
-    "Hockey",
-    "IceSkate",
-    "InlineSkate",
-    "Kayaking",
-    "Kitesurf",
-    "MountainBikeRide",
-    "Cyclocross",
-    "NordicSki",
-    "OpenWaterSwim",
-    "Padel",
-    "Pilates",
-    "Pickleball",
-    "Racquetball",
-    "Rugby",
-    "RockClimbing",
-    "RollerSki",
-    "Rowing",
-    "Sail",
-    "Skateboard",
-    "Snowboard",
-    "Snowshoe",
-    "Soccer",
-    "Squash",
-    "StairStepper",
-    "StandUpPaddling",
-    "Surfing",
-    "TableTennis",
-    "Tennis",
-    "TrailRun",
-    "Transition",
-    "Velomobile",
-    "VirtualRide",
-    "VirtualRow",
-    "VirtualRun",
-    "VirtualSki",
-    "WaterSport",
-    "Wheelchair",
-    "Windsurf",
-    "Workout",
-    "Yoga",
-    "Other",
-)
+ACTIVITY_TYPES: Final = activities.ACTIVITY_TYPES

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from functools import partial
@@ -109,6 +111,8 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
         self._closed = False
         self.last_success: datetime | None = None
         """When an update last succeeded."""
+        # An update and a write never interleave: each sees what the other kept.
+        self._lock = asyncio.Lock()
 
     @override
     async def _async_setup(self) -> None:
@@ -136,6 +140,10 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
 
     @override
     async def _async_update_data(self) -> IntervalsData:
+        async with self._lock:
+            return await self._async_update()
+
+    async def _async_update(self) -> IntervalsData:
         try:
             fetched = await self.sync.async_update(dt_util.utcnow())
         except IntervalsAuthenticationError as err:
@@ -155,6 +163,12 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key=error_key(err)
             ) from err
+        data = await self._async_keep(fetched)
+        self.last_success = dt_util.utcnow()
+        return data
+
+    async def _async_keep(self, fetched: Fetched) -> IntervalsData:
+        """The snapshot of what was fetched or written; kept, saved, counted."""
         data = await self.hass.async_add_executor_job(
             partial(
                 build_snapshot,
@@ -165,7 +179,6 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
                 us_customary=self._us_customary(),
             )
         )
-        self.last_success = dt_util.utcnow()
         if not self._closed:
             # Unloaded meanwhile: no file, issue or timer may outlive the entry.
             self._fetched = fetched
@@ -179,6 +192,22 @@ class IntervalsCoordinator(DataUpdateCoordinator[IntervalsData]):
             self.update_interval = _next_update(data)
             self.statistics.async_update(self._history_input(fetched))
         return data
+
+    async def async_write[T](
+        self, send: Callable[[], Awaitable[T]], merge: Callable[[T], object]
+    ) -> T:
+        """Send a write; `merge` puts the service's answer into what is kept.
+
+        It shows at once, as an update would show it, without one: in the
+        snapshot, the file, the statistics and the new-activity event.
+        """
+        async with self._lock:
+            answer = await send()
+            merge(answer)
+            if self._fetched is not None and not self._closed:
+                data = await self._async_keep(self.sync.after_writes(self._fetched))
+                self.async_set_updated_data(data)
+        return answer
 
     def _history_input(self, fetched: Fetched) -> HistoryInput:
         return HistoryInput(

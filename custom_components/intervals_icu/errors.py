@@ -17,6 +17,7 @@ from .api import (
     IntervalsInvalidRequestError,
     IntervalsNotFoundError,
     IntervalsRateLimitError,
+    IntervalsRejectedError,
     IntervalsResponseError,
     IntervalsServerError,
 )
@@ -46,6 +47,13 @@ def error_key(err: IntervalsError) -> str:
 
 def request_error(err: IntervalsError) -> HomeAssistantError:
     """The error to raise to the user who asked; unlike an update, nothing retries."""
+    if isinstance(err, IntervalsRejectedError):
+        # The service's reason names what it could not accept (never the key).
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="request_rejected",
+            translation_placeholders={"message": err.message or f"HTTP {err.status}"},
+        )
     placeholders: dict[str, str] = {}
     if isinstance(err, IntervalsServerError):
         placeholders["status"] = str(err.status)

@@ -1,4 +1,4 @@
-"""Actions: write wellness, read activities and planned events."""
+"""Actions: write wellness, read activities and planned events; the writes' too."""
 
 from __future__ import annotations
 
@@ -17,15 +17,31 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, service
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
 from .api import WellnessUpdate
 from .const import DOMAIN
-from .coordinator import IntervalsConfigEntry, IntervalsCoordinator
 from .errors import handle_request_errors
 from .statistics.writer import statistics_available
 from .training.plan import event_as_dict
+from .write_services import (
+    EVENT_ID_SCHEMA,
+    LOG_ACTIVITY_SCHEMA,
+    PLAN_WORKOUT_SCHEMA,
+    SERVICE_DELETE_EVENT,
+    SERVICE_LOG_ACTIVITY,
+    SERVICE_MARK_DONE,
+    SERVICE_PLAN_WORKOUT,
+    SERVICE_UPDATE_EVENT,
+    UPDATE_EVENT_SCHEMA,
+    async_delete_planned,
+    async_log,
+    async_mark_workout_done,
+    async_plan_workout,
+    async_update_planned,
+    entry_coordinator,
+)
 
 SERVICE_SET_WELLNESS: Final = "set_wellness"
 SERVICE_GET_ACTIVITIES: Final = "get_activities"
@@ -136,14 +152,22 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_import_history,
         schema=IMPORT_HISTORY_SCHEMA,
     )
-
-
-def _coordinator(call: ServiceCall) -> IntervalsCoordinator:
-    """The coordinator of the loaded entry the call names."""
-    entry: IntervalsConfigEntry = service.async_get_config_entry(
-        call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
+    for name, handler, schema in (
+        (SERVICE_PLAN_WORKOUT, async_plan_workout, PLAN_WORKOUT_SCHEMA),
+        (SERVICE_UPDATE_EVENT, async_update_planned, UPDATE_EVENT_SCHEMA),
+        (SERVICE_MARK_DONE, async_mark_workout_done, EVENT_ID_SCHEMA),
+        (SERVICE_LOG_ACTIVITY, async_log, LOG_ACTIVITY_SCHEMA),
+    ):
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            handler,
+            schema=schema,
+            supports_response=SupportsResponse.OPTIONAL,
+        )
+    hass.services.async_register(
+        DOMAIN, SERVICE_DELETE_EVENT, async_delete_planned, schema=EVENT_ID_SCHEMA
     )
-    return entry.runtime_data
 
 
 def wellness_update(data: Mapping[str, Any]) -> WellnessUpdate:
@@ -159,7 +183,7 @@ def wellness_update(data: Mapping[str, Any]) -> WellnessUpdate:
 
 
 async def _async_set_wellness(call: ServiceCall) -> None:
-    coordinator = _coordinator(call)
+    coordinator = entry_coordinator(call)
     update = wellness_update(call.data)
     if update == WellnessUpdate():
         raise ServiceValidationError(
@@ -193,7 +217,7 @@ def _date_range(call: ServiceCall) -> tuple[date, date]:
 
 
 async def _async_get_activities(call: ServiceCall) -> ServiceResponse:
-    coordinator = _coordinator(call)
+    coordinator = entry_coordinator(call)
     start, end = _date_range(call)
     types: set[str] = set(call.data.get(ATTR_TYPES, ()))
     with handle_request_errors(call.hass, coordinator.config_entry):
@@ -220,7 +244,7 @@ async def _async_get_activities(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_get_events(call: ServiceCall) -> ServiceResponse:
-    coordinator = _coordinator(call)
+    coordinator = entry_coordinator(call)
     start, end = _date_range(call)
     categories: list[str] = call.data.get(ATTR_CATEGORIES, [])
     with handle_request_errors(call.hass, coordinator.config_entry):
@@ -242,7 +266,7 @@ async def _async_import_history(call: ServiceCall) -> None:
     For edits to activities before this year, which the regular updates do
     not read again.
     """
-    coordinator = _coordinator(call)
+    coordinator = entry_coordinator(call)
     if not statistics_available(call.hass):
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="no_recorder"

@@ -27,6 +27,7 @@ from custom_components.intervals_icu.api import (
     IntervalsError,
     IntervalsNotFoundError,
     IntervalsRateLimitError,
+    IntervalsRejectedError,
     IntervalsResponseError,
     IntervalsServerError,
 )
@@ -65,8 +66,14 @@ TROUBLES = [
     Trouble(
         "422",
         lambda: Fault.http_status(422, body={"status": 422, "error": "Bad date"}),
-        IntervalsServerError,
+        IntervalsRejectedError,
         status=422,
+    ),
+    Trouble(
+        "400",
+        lambda: Fault.http_status(400, body={"status": 400, "error": "Bad type"}),
+        IntervalsRejectedError,
+        status=400,
     ),
     Trouble(
         "429-retry-after-120",

@@ -71,6 +71,7 @@ def test_event_as_dict() -> None:
         "distance_m": 40000.0,
         "training_load": 80.0,
         "indoor": True,
+        "read_only": False,
     }
 
 

@@ -13,8 +13,10 @@ from .curves import PaceCurve, PowerCurve, curve_id
 from .errors import IntervalsInvalidRequestError, IntervalsResponseError
 from .events import Event
 from .gear import Gear, Reminder
+from .parse import _list, _obj
 from .transport import SELF, Transport, _local
 from .wellness import WELLNESS_FIELDS, Wellness, WellnessUpdate
+from .writes import EventWrite, ManualActivity, event_path_id
 
 # Where a walk back through the whole history stops: before any upload.
 HISTORY_START = date(1970, 1, 1)
@@ -269,3 +271,113 @@ class IntervalsClient(Transport):
             reminder.limits_json(),
             parse=self._one(Gear.from_json),
         )
+
+    async def get_event(self, athlete_id: str, event_id: str) -> Event:
+        """Return one calendar entry."""
+        return await self.request(
+            "GET",
+            athlete_id,
+            ("events", event_path_id(event_id)),
+            {},
+            parse=self._one(Event.from_json),
+        )
+
+    async def create_event(self, athlete_id: str, event: EventWrite) -> Event:
+        """Create a calendar entry; one with a `uid` replaces the entry of that uid."""
+        body = event.for_create().as_json()
+        return await self.request(
+            "POST",
+            athlete_id,
+            ("events",),
+            # The spec requires the flag.
+            {"upsertOnUid": "true" if event.uid is not None else "false"},
+            body,
+            parse=self._one(Event.from_json),
+        )
+
+    async def update_event(
+        self, athlete_id: str, event_id: str, changes: EventWrite
+    ) -> Event:
+        """Change the given values of a calendar entry; return it as it is now."""
+        return await self.request(
+            "PUT",
+            athlete_id,
+            ("events", event_path_id(event_id)),
+            {},
+            changes.as_json(),
+            parse=self._one(Event.from_json),
+        )
+
+    async def delete_event(self, athlete_id: str, event_id: str) -> None:
+        """Delete a calendar entry."""
+        await self.request(
+            "DELETE", athlete_id, ("events", event_path_id(event_id)), {}
+        )
+
+    async def mark_event_done(self, athlete_id: str, event_id: str) -> Activity:
+        """Create the manual activity matching a planned workout; return it."""
+        return await self.request(
+            "POST",
+            athlete_id,
+            ("events", event_path_id(event_id), "mark-done"),
+            {},
+            parse=self._one(Activity.from_json),
+        )
+
+    async def get_done_activity(
+        self, athlete_id: str, event_id: str, day: date
+    ) -> Activity | None:
+        """The activity of that local day that did the planned workout, if any."""
+        wanted = int(event_path_id(event_id))
+
+        def paired(data: Any) -> Activity | None:
+            for item in _list(data, "activities"):
+                if _obj(item, "activity").get("paired_event_id") == wanted:
+                    return Activity.from_json(item, self.stats.dropped)
+            return None
+
+        return await self.request(
+            "GET",
+            athlete_id,
+            ("activities",),
+            {
+                "oldest": _local(day),
+                "newest": _local(datetime.combine(day, datetime.max.time())),
+                "fields": ",".join((*ACTIVITY_FIELDS, "paired_event_id")),
+            },
+            parse=paired,
+        )
+
+    async def create_manual_activity(
+        self, athlete_id: str, activity: ManualActivity
+    ) -> Activity:
+        """Create one activity entered by hand; return it as the service keeps it."""
+        return await self.request(
+            "POST",
+            athlete_id,
+            ("activities", "manual"),
+            {},
+            activity.as_json(),
+            parse=self._one(Activity.from_json),
+        )
+
+    async def upsert_manual_activities(
+        self, athlete_id: str, activities: Sequence[ManualActivity]
+    ) -> list[Activity]:
+        """Create activities entered by hand; an `external_id` known replaces its own.
+
+        The service answers with the activities created or replaced.
+        """
+        if not activities:
+            return []
+        answer = await self.request(
+            "POST",
+            athlete_id,
+            ("activities", "manual", "bulk"),
+            {},
+            [activity.as_json() for activity in activities],
+            parse=self._list(Activity.from_json, "activities"),
+        )
+        if len(answer) != len(activities):
+            raise IntervalsResponseError("the service did not return every activity")
+        return answer

@@ -48,6 +48,35 @@ class IntervalsServerError(IntervalsError):
         self.status = status
 
 
+class IntervalsRejectedError(IntervalsServerError):
+    """The service refused the request as invalid (400 or 422), saying why."""
+
+    def __init__(self, status: int, message: str | None = None) -> None:
+        """Keep the service's reason: it names what it could not accept."""
+        super().__init__(status, message)
+        self.message = message
+
+
+class IntervalsNotAllowedError(IntervalsAccessDeniedError):
+    """The key works, but may not make this change (403 on a write)."""
+
+
+class IntervalsInvalidValueError(IntervalsInvalidRequestError):
+    """A value of a write cannot be sent; nothing was sent.
+
+    `field` is the API's name of the value; `problem` says what is wrong with
+    it, in words a caller can translate: `missing`, `unknown`, `range`,
+    `length`, `order` (an end before its start) or `zone` (a time that is
+    not athlete-local).
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        """Name the field and the problem."""
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
 class IntervalsConnectionError(IntervalsError):
     """The service could not be reached, or did not answer in time."""
 

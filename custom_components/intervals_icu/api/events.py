@@ -38,6 +38,8 @@ class Event:
     distance: float | None = None
     training_load: float | None = None
     indoor: bool | None = None
+    read_only: bool = False
+    """Put there by a coach who did not let the athlete change it."""
 
     @classmethod
     def from_json(cls, value: Any, dropped: Dropped | None = None) -> Event:
@@ -62,6 +64,7 @@ class Event:
             distance=_num(raw, "distance", DISTANCE, dropped),
             training_load=_num(raw, "icu_training_load", LOAD, dropped),
             indoor=_bool(raw, "indoor"),
+            read_only=_bool(raw, "athlete_cannot_edit") is True,
         )
 
     def as_dict(self) -> dict[str, JsonScalar]:
@@ -78,4 +81,5 @@ class Event:
             "distance_m": self.distance,
             "training_load": self.training_load,
             "indoor": self.indoor,
+            "read_only": self.read_only,
         }

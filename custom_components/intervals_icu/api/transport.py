@@ -25,12 +25,14 @@ from .errors import (
     IntervalsConnectionError,
     IntervalsError,
     IntervalsInvalidAthleteIdError,
+    IntervalsNotAllowedError,
     IntervalsNotFoundError,
     IntervalsRateLimitError,
+    IntervalsRejectedError,
     IntervalsResponseError,
     IntervalsServerError,
 )
-from .parse import Dropped, parse_list
+from .parse import Dropped, clean_text, parse_list
 
 DEFAULT_BASE_URL = "https://intervals.icu"
 DEFAULT_TIMEOUT = 30.0
@@ -104,14 +106,19 @@ def decode_json(payload: bytes | bytearray, max_items: int = MAX_RESPONSE_ITEMS)
         raise IntervalsResponseError("response is not JSON") from err
 
 
-def _error_text(body: bytes | bytearray) -> str | None:
-    """The `error` of the service's JSON error body, when there is one."""
+def _error_text(body: bytes | bytearray, secret: str) -> str | None:
+    """The `error` of the service's JSON error body, when there is one.
+
+    Never with the API key in it: the text reaches the user and the log.
+    """
     try:
         parsed = decode_json(body)
     except IntervalsResponseError:
         return None
     if isinstance(parsed, dict) and isinstance(error := parsed.get("error"), str):
-        return error[:200]
+        if secret:
+            error = error.replace(secret, "***")
+        return clean_text(error[:200])
     return None
 
 
@@ -159,12 +166,14 @@ class Transport:
         max_response_items: int = MAX_RESPONSE_ITEMS,
         zone: tzinfo = UTC,
     ) -> None:
-        """Use the given session; the key is only ever put in the auth header.
+        """Use the given session; the key is sent only in the auth header.
 
         `zone` says where a day begins, for the count of requests per day.
         """
         self._session = session
         self._zone = zone
+        # Kept only to take it out of error texts the service sends back.
+        self._secret = api_key
         self._headers = {
             "Accept": "application/json",
             "Authorization": basic_auth("API_KEY", api_key),
@@ -237,8 +246,9 @@ class Transport:
             return await self._request(
                 method, athlete_id, path, params, body, parse=parse
             )
-        except IntervalsAccessDeniedError:
-            if athlete_id == SELF:
+        except IntervalsAccessDeniedError as err:
+            write = method != "GET"
+            if athlete_id == SELF and not write:
                 raise IntervalsAuthenticationError("API key refused") from None
             # A 403 is either a bad key or a key that may not see this
             # athlete; only asking for the key's own athlete tells which.
@@ -248,7 +258,11 @@ class Transport:
                 )
             except IntervalsAccessDeniedError:
                 raise IntervalsAuthenticationError("API key refused") from None
-            if owner.id == athlete_id:
+            if athlete_id in {owner.id, SELF}:
+                if write:
+                    # The key reads its athlete: what is refused is this change
+                    # (an entry a coach locked), not the key.
+                    raise IntervalsNotAllowedError(str(err)) from None
                 raise IntervalsAuthenticationError("API key refused") from None
             raise
 
@@ -336,13 +350,12 @@ class Transport:
             body += chunk
         return body
 
-    @staticmethod
     def _raise_for_status(
-        status: int, payload: bytes | bytearray, retry_after: str | None
+        self, status: int, payload: bytes | bytearray, retry_after: str | None
     ) -> None:
         if 200 <= status < 300:
             return
-        message = _error_text(payload)
+        message = _error_text(payload, self._secret)
         if status == 401:
             raise IntervalsAuthenticationError("API key refused")
         if status == 403:
@@ -351,4 +364,6 @@ class Transport:
             raise IntervalsNotFoundError(message or "Not Found")
         if status == 429:
             raise IntervalsRateLimitError(_retry_after(retry_after))
+        if status in {400, 422}:
+            raise IntervalsRejectedError(status, message)
         raise IntervalsServerError(status, message)

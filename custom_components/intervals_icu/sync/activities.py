@@ -326,22 +326,26 @@ class ActivityCache:
             self.revision += 1
         return new
 
+    def written(self, activity: Activity, today: date) -> None:
+        """An activity written from here, as returned: kept, and news if it is new."""
+        # Not one before the window: the statistics' sum before it lacks it.
+        if self.window_start is None or activity.start_local.date() < self.window_start:
+            return
+        new = activity.id not in self.activities
+        self.activities = {**self.activities, activity.id: activity}
+        self.revision += 1
+        recent = datetime.combine(today - timedelta(days=RECENT_DAYS), time.min)
+        if new and not activity.is_stub and activity.start_local >= recent:
+            self.unannounced.append(activity.id)
+
     def take_unannounced(self) -> tuple[Activity, ...]:
         """The activities still to announce, oldest first; from now on, announced."""
-        found = tuple(
-            sorted(
-                (
-                    self.activities[key]
-                    for key in self.unannounced
-                    if key in self.activities
-                ),
-                key=lambda a: (a.start_local, a.id),
-            )
-        )
+        found = [self.activities[k] for k in self.unannounced if k in self.activities]
+        found.sort(key=lambda a: (a.start_local, a.id))
         if self.unannounced:
             self.unannounced = []
             self.revision += 1
-        return found
+        return tuple(found)
 
     def _apply(self, merged: dict[str, Activity], result: MergeResult) -> MergeResult:
         self.removed += result.removed

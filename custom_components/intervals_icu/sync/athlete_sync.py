@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -135,6 +135,15 @@ class AthleteSync:
             window_start=self.cache.window_start or start,
             bests_gear=bests_gear,
             hrv=self.plan.hrv,
+        )
+
+    def after_writes(self, fetched: Fetched) -> Fetched:
+        """The last update's data, with what writes since changed in what is kept."""
+        return replace(
+            fetched,
+            events=self.plan.events,
+            activities=tuple(self.cache.activities.values()),
+            before=fetched.activities,
         )
 
     def take_new_activities(self) -> tuple[Activity, ...]:

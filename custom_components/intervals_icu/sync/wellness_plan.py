@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..api import Event, IntervalsClient, Wellness
-from ..training.plan import WORKOUT
+from ..training.plan import WORKOUT, overlaps
 from ..training.readiness import HRV_DAYS
 
 # Wellness days kept: today and the six days before it. The first update of
@@ -116,3 +116,19 @@ class WellnessAndPlan:
             e for e in self._events if e.start_local.date() > near and e.id not in ids
         ] + fetched
         return self._events
+
+    def written(self, event_id: str, event: Event | None, today: date) -> None:
+        """An entry written from here, as the service returned it (None: deleted).
+
+        Kept like a read of its days would keep it, so what the calendar and
+        the next workout show follows at once, without reading the days again.
+        """
+        last = today + timedelta(days=EVENT_DAYS)
+        self._events = [e for e in self._events if e.id != event_id]
+        if event is not None and overlaps(event, today, last):
+            self._events.append(event)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The calendar's next days as kept."""
+        return tuple(self._events)

@@ -93,14 +93,7 @@ def _duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def description(event: Event, *, miles: bool = False) -> str | None:
-    """The event's own text, then its planned duration, distance and load.
-
-    The distance is in km, or in miles when asked (a US-customary installation).
-    """
-    lines: list[str] = []
-    if event.description and event.description.strip():
-        lines.append(event.description.strip())
+def _facts(event: Event, *, miles: bool) -> str:
     facts: list[str] = []
     if event.moving_time:
         facts.append(f"Duration: {_duration(event.moving_time)}")
@@ -109,9 +102,45 @@ def description(event: Event, *, miles: bool = False) -> str | None:
         facts.append(f"Distance: {event.distance / per:.1f} {unit}")
     if event.training_load is not None:
         facts.append(f"Load: {event.training_load:.0f}")
-    if facts:
-        lines.append("\n".join(facts))
+    return "\n".join(facts)
+
+
+def description(event: Event, *, miles: bool = False) -> str | None:
+    """The event's own text, then its planned duration, distance and load.
+
+    The distance is in km, or in miles when asked (a US-customary installation).
+    """
+    lines: list[str] = []
+    if event.description and event.description.strip():
+        lines.append(event.description.strip())
+    if facts := _facts(event, miles=miles):
+        lines.append(facts)
     return "\n\n".join(lines) or None
+
+
+def own_text(shown: str, event: Event, *, miles: bool = False) -> str:
+    """What a user wrote, from a description `description()` showed and they edited.
+
+    The planned numbers it added are the service's to work out, not text.
+    """
+    text = shown.strip()
+    facts = _facts(event, miles=miles)
+    if facts and text.endswith(facts):
+        text = text.removesuffix(facts).rstrip()
+    return text
+
+
+def overlaps(event: Event, first: date, last: date) -> bool:
+    """Whether the service lists the event for the local days first..last.
+
+    As it does: an event that touches a day of the range, its end exclusive.
+    """
+    start = event.start_local
+    end = event.end_local
+    final = end - timedelta(seconds=1) if end is not None and end > start else start
+    return start <= datetime.combine(last, time.max) and final >= datetime.combine(
+        first, time.min
+    )
 
 
 def next_workout(events: Iterable[Event], now_local: datetime) -> Event | None:
