@@ -40,7 +40,7 @@ READ_TOOLS = {
     "get_recent_activities",
     "get_season_bests",
 }
-WRITE_TOOLS = {"log_wellness"}
+WRITE_TOOLS = {"log_wellness", "plan_workout", "log_activity"}
 RUN = {"Run", "VirtualRun", "TrailRun"}
 NOW_LOCAL = "2026-06-15T12:00:00"  # NOW in Amsterdam
 
@@ -49,7 +49,7 @@ async def api_instance(hass: HomeAssistant) -> llm.APIInstance:
     return await llm.async_get_api(hass, DOMAIN, CONTEXT)
 
 
-async def call(hass: HomeAssistant, name: str, **args: Any) -> dict[str, Any]:
+async def call(hass: HomeAssistant, name: str, /, **args: Any) -> dict[str, Any]:
     """Call a tool as the API instance hands it to an agent; return its data.
 
     2026.4's `APIInstance.async_call_tool` imports the conversation

@@ -20,6 +20,7 @@ from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from ..const import DOMAIN
 from .athletes import Athletes, ToolError
 from .tools import READ_TOOLS
+from .training_tools import LogActivityTool, PlanWorkoutTool
 from .write_tools import LogWellnessTool
 
 API_NAME = "Intervals.icu"
@@ -28,9 +29,10 @@ PROMPT = (
     " Home Assistant's last hourly update: fitness, fatigue, form, HRV, wellness,"
     " totals, the plan, recent activities and personal bests. Every number comes"
     " with its unit; answer in those units. A tool that reports an error says"
-    " why: tell the user. Write tools (log_…) change the athlete's Intervals.icu"
-    " data: call them only when the user explicitly asks to log or record"
-    " something, with the values the user gave, and say what was recorded."
+    " why: tell the user. Write tools (log_wellness, plan_workout, log_activity)"
+    " change the athlete's Intervals.icu data: call them only when the user"
+    " explicitly asks to log, record or plan something, with the values the"
+    " user gave, and say what was recorded."
 )
 
 
@@ -44,10 +46,10 @@ class IntervalsLLMAPI(llm.API):
         """The tools for this conversation turn, for the athletes set up now."""
         athletes = Athletes(self.hass)
         tools: list[llm.Tool] = [tool(athletes) for tool in READ_TOOLS]
-        tools.append(
-            LogWellnessTool(
-                athletes, us_customary=self.hass.config.units is US_CUSTOMARY_SYSTEM
-            )
+        us_customary = self.hass.config.units is US_CUSTOMARY_SYSTEM
+        tools.extend(
+            write(athletes, us_customary=us_customary)
+            for write in (LogWellnessTool, PlanWorkoutTool, LogActivityTool)
         )
         return llm.APIInstance(
             api=self,

@@ -24,9 +24,9 @@ from .athletes import AthleteEntry, Athletes, ToolError
 from .tools import DATE_FORMAT, IntervalsTool, parse_day, today_of
 
 EXPLICIT_ONLY = (
-    " Only call this when the user explicitly asks to log or record something,"
-    " with the values the user said; never on your own initiative, and never"
-    " with values you guessed."
+    " Only call this when the user explicitly asks to log, record or plan"
+    " something, with the values the user said; never on your own initiative,"
+    " and never with values you guessed."
 )
 WELLNESS_DESCRIPTIONS = {
     "resting_hr": "Resting heart rate in bpm.",
