@@ -108,8 +108,11 @@ async def integration_update(sync: AthleteSync, now: datetime) -> dict[str, Any]
 
 
 def extras(state: EmulatorState) -> str:
-    """How many of the last requests were for curves and gear."""
-    return f"{state.log.count(r'curves|gear')} for bests and gear"
+    """How many of the last requests were for curves and gear, and HRV days."""
+    text = f"{state.log.count(r'curves|gear')} for bests and gear"
+    # The HRV status's 60 days before the week: read at start, then kept.
+    hrv = sum(1 for r in state.log if r.query.get("fields") == ["id,hrv"])
+    return f"{text}, {hrv} for 60 days of HRV" if hrv else text
 
 
 async def integration_day(sync: AthleteSync, now: datetime, today: date) -> None:

@@ -311,8 +311,9 @@ async def test_removal_during_an_actions_refresh_leaves_nothing(
 
     assert KEY not in hass_storage
     assert [i for (d, _), i in ir.async_get(hass).issues.items() if d == DOMAIN] == []
-    # Setup and the action's refresh asked; nothing after the removal did.
-    assert emulator.state.log.count("/wellness.json$") == 2
+    # Setup (the HRV history and the week) and the action's refresh asked;
+    # nothing after the removal did.
+    assert emulator.state.log.count("/wellness.json$") == 3
 
 
 async def test_reload_the_old_store_cannot_overwrite_the_new(

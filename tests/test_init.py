@@ -26,12 +26,14 @@ async def test_setup_and_unload(
 ) -> None:
     entry = setup_integration
     assert entry.state is ConfigEntryState.LOADED
-    # The first update: the athlete, the wellness week, the calendar's next
-    # two weeks, the activities (what the totals need) of the last 30 days,
-    # then of the rest of the window, and the recent days' in full, then the
-    # gear and the year's curves.
+    # The first update: the athlete, the rMSSD of the 60 days before the
+    # week (the HRV status), the wellness week, the calendar's next two weeks,
+    # the activities (what the totals need) of the last 30 days, then of the
+    # rest of the window, and the recent days' in full, then the gear and the
+    # year's curves.
     assert [r.path.rsplit("/", 1)[-1] for r in emulator.state.log] == [
         "i123456",
+        "wellness.json",
         "wellness.json",
         "events.json",
         "activities",

@@ -17,6 +17,7 @@ from .const import CONF_ATHLETE_ID, DOMAIN
 from .coordinator import IntervalsConfigEntry, IntervalsCoordinator, server_url
 from .devices import async_register_athlete, async_remove_gone_gear
 from .issues import async_delete_issues
+from .llm_tools import async_register_llm_api
 from .services import async_setup_services
 from .statistics.history import async_remove_history
 from .sync.storage import SyncStorage
@@ -34,8 +35,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
-    """Register the actions once, whatever entries are loaded."""
+    """Register the actions and the conversation tools once, whatever is loaded."""
     async_setup_services(hass)
+    async_register_llm_api(hass)
     return True
 
 

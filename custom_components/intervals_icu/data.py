@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+import heapq
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,9 @@ from .const import DEFAULT_URL
 from .sync.athlete_sync import Fetched
 from .sync.curves_gear import BestsGearData
 from .training.goals import GoalStatus, goal_status
+from .training.readiness import FormZone, HrvTrend, form_value, form_zone, hrv_trend
+from .training.thresholds import pace_units_for, settings_for
+from .training.today import PlannedWorkout, workouts_of_day
 from .training.totals import (
     LastYear,
     Period,
@@ -24,6 +28,24 @@ from .training.totals import (
     latest,
     period_starts,
 )
+
+# The activities the snapshot keeps at hand: those of the last week (what is
+# done today), and the newest twenty of each sport group and of all (what the
+# assistant tells of "my last runs").
+RECENT_DAYS = 7
+RECENT_COUNT = 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Form:
+    """The newest form and its zone on Intervals.icu's fitness chart."""
+
+    value: float
+    day: date
+    zone: FormZone
+    compared: float
+    """What the zones were read from: the form, or it as % of fitness."""
+    as_percent: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +80,10 @@ class IntervalsData:
     """This year's distance goal per group in metres; a missing or 0 goal is none."""
     us_customary: bool = False
     """Home Assistant's unit system is US customary (miles, feet)."""
+    hrv: HrvTrend | None = None
+    """Today's HRV status; None before the days it needs were read."""
+    recent_activities: tuple[Activity, ...] = ()
+    """Newest first: the last RECENT_DAYS, and RECENT_COUNT of each group and all."""
 
     def goal(self, group: str) -> GoalStatus:
         """Progress, gap and projection of the group's distance this year."""
@@ -72,6 +98,32 @@ class IntervalsData:
         """The instant the period began, in the athlete's zone."""
         day = self.starts[period]
         return datetime(day.year, day.month, day.day, tzinfo=self.zone)
+
+    def form(self) -> Form | None:
+        """The newest form (fitness minus fatigue of a day) and its zone."""
+        for record in self.wellness:
+            if record.ctl is not None and record.atl is not None:
+                value = record.ctl - record.atl
+                as_percent = self.athlete.form_as_percent
+                compared = form_value(value, record.ctl, as_percent=as_percent)
+                return Form(
+                    value=value,
+                    day=record.day,
+                    zone=form_zone(compared),
+                    compared=compared,
+                    as_percent=as_percent and record.ctl > 0,
+                )
+        return None
+
+    def pace_units(self, group: str) -> str:
+        """How the athlete reads a group's paces: their setting, else by unit system."""
+        settings = settings_for(self.groups.get(group, ()), self.athlete.sport_settings)
+        chosen = None if settings is None else settings.pace_units
+        return pace_units_for(group, chosen, us_customary=self.us_customary)
+
+    def workouts_of(self, day: date) -> tuple[PlannedWorkout, ...]:
+        """The workouts planned for an athlete-local day, each done or not."""
+        return workouts_of_day(self.events, self.recent_activities, day, self.groups)
 
     def latest_wellness(
         self, read: Callable[[Wellness], float | None]
@@ -121,4 +173,24 @@ def build_snapshot(
         base_url=base_url,
         goals=MappingProxyType(dict(goals)),
         us_customary=us_customary,
+        hrv=hrv_trend(fetched.hrv, today),
+        recent_activities=_recent(activities, groups, today, end),
     )
+
+
+def _recent(
+    activities: Iterable[Activity], groups: SportGroups, today: date, end: datetime
+) -> tuple[Activity, ...]:
+    """The last RECENT_DAYS' activities and each group's newest, newest first."""
+    started = [a for a in activities if a.start_local <= end]
+    since = datetime.combine(today - timedelta(days=RECENT_DAYS - 1), time.min)
+    kept = {a.id: a for a in started if a.start_local >= since}
+    for name in groups.names:
+        members = [a for a in started if name in groups.of(a.type)]
+        for activity in heapq.nlargest(RECENT_COUNT, members, key=_newest):
+            kept[activity.id] = activity
+    return tuple(sorted(kept.values(), key=_newest, reverse=True))
+
+
+def _newest(activity: Activity) -> tuple[datetime, str]:
+    return activity.start_local, activity.id

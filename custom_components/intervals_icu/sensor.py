@@ -42,10 +42,10 @@ from .entity import (
 from .training.bests import POWER_TARGETS, RUN_TARGETS, SWIM_TARGETS, Best, Target
 from .training.goals import GoalStatus
 from .training.plan import is_all_day, next_workout, next_workout_ends, summary
+from .training.readiness import FormZone, HrvStatus
 from .training.thresholds import (
     format_pace,
     latest_sport_info,
-    pace_units_for,
     seconds_per,
     settings_for,
 )
@@ -379,6 +379,68 @@ WELLNESS_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = tuple(
 )
 
 
+# Readiness: the zone of today's form, the HRV trend -------------------------------
+
+
+def _form_zone(data: IntervalsData) -> StateType:
+    form = data.form()
+    return None if form is None else form.zone.value
+
+
+def _form_zone_attributes(data: IntervalsData) -> dict[str, Any] | None:
+    """The day and the form the zone is of (as % of fitness if the athlete reads so)."""
+    if (form := data.form()) is None:
+        return None
+    attributes: dict[str, Any] = {"date": form.day.isoformat(), "form": form.value}
+    if form.as_percent:
+        attributes["form_percent"] = form.compared
+    return attributes
+
+
+def _hrv_status(data: IntervalsData) -> StateType:
+    status = None if data.hrv is None else data.hrv.status
+    return None if status is None else status.value
+
+
+def _ms(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _hrv_attributes(data: IntervalsData) -> dict[str, Any] | None:
+    """The 7-day mean and the normal range in ms, and the days they are from."""
+    if (trend := data.hrv) is None:
+        return None
+    return {
+        "mean_7_days_ms": _ms(trend.mean_ms),
+        "normal_low_ms": _ms(trend.low_ms),
+        "normal_high_ms": _ms(trend.high_ms),
+        "days_measured_7": trend.window_days,
+        "days_measured_60": trend.baseline_days,
+    }
+
+
+READINESS_SENSORS: tuple[IntervalsSensorEntityDescription, ...] = (
+    IntervalsSensorEntityDescription(
+        key="form_zone",
+        translation_key="form_zone",
+        device_class=SensorDeviceClass.ENUM,
+        options=[zone.value for zone in FormZone],
+        value_fn=_form_zone,
+        attrs_fn=_form_zone_attributes,
+    ),
+    IntervalsSensorEntityDescription(
+        key="hrv_status",
+        translation_key="hrv_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in HrvStatus],
+        # Only for athletes whose device measures HRV; unknown for the rest.
+        entity_registry_enabled_default=False,
+        value_fn=_hrv_status,
+        attrs_fn=_hrv_attributes,
+    ),
+)
+
+
 # Thresholds: the sport settings covering a group's types -------------------------
 
 
@@ -397,9 +459,7 @@ def _threshold(
 
 
 def _pace_units(data: IntervalsData, group: str) -> str:
-    settings = _settings(data, group)
-    chosen = None if settings is None else settings.pace_units
-    return pace_units_for(group, chosen, us_customary=data.us_customary)
+    return data.pace_units(group)
 
 
 def _pace(group: str) -> Callable[[IntervalsData], StateType]:
@@ -890,6 +950,7 @@ def sensor_descriptions() -> Iterator[IntervalsSensorEntityDescription]:
     yield from _totals()
     yield from _history()
     yield from WELLNESS_SENSORS
+    yield from READINESS_SENSORS
     yield from THRESHOLD_SENSORS
     yield from POWER_MODEL_SENSORS
     yield from LAST_ACTIVITY_SENSORS

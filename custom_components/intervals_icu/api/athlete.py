@@ -11,6 +11,7 @@ from .parse import (
     SPEED,
     WORK,
     Dropped,
+    _bool,
     _id,
     _list,
     _num,
@@ -60,6 +61,8 @@ class Athlete:
     name: str | None
     timezone: str | None
     sport_settings: tuple[SportSettings, ...] = ()
+    form_as_percent: bool = False
+    """The athlete reads form as a percentage of fitness (and its zones so)."""
 
     @classmethod
     def from_json(cls, value: Any, dropped: Dropped | None = None) -> Athlete:
@@ -70,6 +73,7 @@ class Athlete:
             id=_id(raw),
             name=_str(raw, "name"),
             timezone=_str(raw, "timezone"),
+            form_as_percent=_bool(raw, "icu_form_as_percent") is True,
             sport_settings=tuple(
                 SportSettings.from_json(item, dropped)
                 for item in (

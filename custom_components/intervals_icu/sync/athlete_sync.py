@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +35,8 @@ class Fetched:
     window_start: date
     """The first day the cache holds."""
     bests_gear: BestsGearData | None
+    hrv: Mapping[date, float] = field(default_factory=dict)
+    """Each day's rMSSD (ms) of the days the HRV status needs."""
 
     @property
     def today(self) -> date:
@@ -132,6 +134,7 @@ class AthleteSync:
             before=before,
             window_start=self.cache.window_start or start,
             bests_gear=bests_gear,
+            hrv=self.plan.hrv,
         )
 
     def after_writes(self, fetched: Fetched) -> Fetched:
