@@ -221,9 +221,19 @@ LOG = {"type": "Run", "start": "2026-06-15T09:00", "moving_time_minutes": 30}
 @pytest.mark.parametrize(
     ("name", "args", "error", "problem"),
     [
-        ("plan_workout", {**PLAN, "date": "15/06/2026"}, "invalid_arguments", "date"),
+        (
+            "plan_workout",
+            {**PLAN, "date": "15/06/2026"},
+            "ServiceValidation",
+            "date: “15/06/2026” is not a date. Give it as YYYY-MM-DD",
+        ),
         ("plan_workout", {**PLAN, "date": "2300-01-01"}, "ServiceValidation", "date"),
-        ("plan_workout", {**PLAN, "time": "25:00"}, "invalid_arguments", "time"),
+        (
+            "plan_workout",
+            {**PLAN, "time": "25:00"},
+            "ServiceValidation",
+            "time: “25:00” is not a time of day. Give it as HH:MM",
+        ),
         ("plan_workout", {**PLAN, "type": "Jogging"}, "invalid_arguments", "type"),
         ("plan_workout", {**PLAN, "distance": -5}, "invalid_arguments", "distance"),
         (

@@ -4,6 +4,7 @@ import ast
 import importlib
 import inspect
 from pathlib import Path
+import re
 
 PACKAGE = Path(__file__).resolve().parents[2] / "custom_components" / "intervals_icu"
 # Code that runs without Home Assistant: the API client (publishable as a
@@ -102,3 +103,18 @@ def test_nothing_overrides_home_assistant_internals() -> None:
                         f"{cls.__qualname__}.{name} overrides Home Assistant's"
                     )
         assert "async_block_till_done" not in path.read_text(), path.name
+
+
+def test_the_readme_names_every_module() -> None:
+    """Its module map says where each module is and what it is for."""
+    readme = (PACKAGE.parents[1] / "README.md").read_text()
+    start = readme.index("```\ncustom_components/intervals_icu/\n")
+    layout = readme[start : readme.index("\n```\n", start)]
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    for package in packages:
+        assert f"  {package}/ " in layout, package
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "__init__.py" or path.parent == PACKAGE:
+            assert re.search(rf"(^|\s){re.escape(path.name)}(\s|$)", layout, re.MULTILINE), (
+                path.relative_to(PACKAGE)
+            )
