@@ -115,6 +115,6 @@ def test_the_readme_names_every_module() -> None:
         assert f"  {package}/ " in layout, package
     for path in PACKAGE.rglob("*.py"):
         if path.name != "__init__.py" or path.parent == PACKAGE:
-            assert re.search(rf"(^|\s){re.escape(path.name)}(\s|$)", layout, re.MULTILINE), (
-                path.relative_to(PACKAGE)
-            )
+            assert re.search(
+                rf"(^|\s){re.escape(path.name)}(\s|$)", layout, re.MULTILINE
+            ), path.relative_to(PACKAGE)
