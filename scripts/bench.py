@@ -20,7 +20,6 @@ import json
 import pathlib
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from typing import Any
@@ -30,6 +29,8 @@ import aiohttp
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_athlete import KEY, ZONE, EmulatorThread, bench_athlete  # noqa: E402
 
 from custom_components.intervals_icu.api import (  # noqa: E402
     Activity,
@@ -46,15 +47,10 @@ from custom_components.intervals_icu.sync.cache_format import (  # noqa: E402
     CacheSnapshot,
 )
 from custom_components.intervals_icu.training.totals import aggregate  # noqa: E402
-from emulator.generator import generate_athlete  # noqa: E402
-from emulator.model import Athlete  # noqa: E402
-from emulator.server import EmulatorServer  # noqa: E402
 from emulator.state import EmulatorState  # noqa: E402
 
 GROUPS = {name: frozenset(types) for name, types in DEFAULT_GROUPS.items()}
-KEY = "bench-key"
 UPDATES_A_DAY = 24
-ZONE = "Europe/Amsterdam"
 
 
 @dataclass
@@ -68,25 +64,6 @@ class Row:
     wall_ms: float
     cpu_ms: float
     note: str = ""
-
-
-class EmulatorThread:
-    """The emulator on its own event loop in a thread."""
-
-    def __init__(self, state: EmulatorState) -> None:
-        self.state = state
-        self.loop = asyncio.new_event_loop()
-        self.server = EmulatorServer(state)
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-
-    def __enter__(self) -> str:
-        self._thread.start()
-        return asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result()
-
-    def __exit__(self, *exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self.server.close(), self.loop).result()
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join()
 
 
 async def measure(
@@ -169,32 +146,6 @@ def cache_sizes(cache: ActivityCache) -> tuple[int, int]:
     tracemalloc.stop()
     assert len(loaded.activities) == len(cache.activities)
     return memory, disk
-
-
-def bench_athlete(
-    size: int, now: datetime, today: date, history_years: int = 0
-) -> Athlete:
-    """The seeded athlete of `size` activities a year every benchmark uses.
-
-    From December last year, or `history_years` more full years before it.
-    """
-    start = (
-        date(today.year - 1 - history_years, 1, 1)
-        if history_years
-        else date(today.year - 1, 12, 1)
-    )
-    return generate_athlete(
-        seed=size,
-        athlete_id="i1",
-        api_key=KEY,
-        timezone=ZONE,
-        activities_per_year=size,
-        start=start,
-        end=today,
-        now=now,
-        strava_share=0.02,
-        events_until=today + timedelta(days=28),
-    )
 
 
 async def bench_size(size: int, now: datetime) -> tuple[list[Row], dict[str, float]]:

@@ -30,7 +30,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench import KEY, ZONE, EmulatorThread  # noqa: E402
+from bench_athlete import KEY, ZONE, EmulatorThread  # noqa: E402
 
 from custom_components.intervals_icu.api import (  # noqa: E402
     Activity,

@@ -49,7 +49,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench import KEY, ZONE, EmulatorThread, bench_athlete  # noqa: E402
+from bench_athlete import KEY, ZONE, EmulatorThread, bench_athlete  # noqa: E402
 
 SIZE = 20_000
 # Full years before last year (the cache holds last year and this): the first
