@@ -174,10 +174,19 @@ async def take_screenshots(
         target={"entity_id": "number.demo_athlete_run_distance_goal_this_year"},
     )
     await wait_for_statistics(demo)
+    # A page of its own: the event editor left behind may hold the calendar
+    # page on leaving (its unsaved text), which would cancel the navigation.
+    page = await page.context.new_page()
     await page.goto(f"{demo.base_url}/{DASHBOARD_URL}/history")
     await page.locator("hui-statistics-graph-card canvas").first.wait_for()
     await settle(page, 3)
     await page.screenshot(path=saved("statistics.png"))
+
+    # The notification the first import left: what it read and wrote.
+    await page.get_by_text("Notifications", exact=True).click()
+    await page.get_by_text("Training history imported").wait_for()
+    await settle(page)
+    await page.screenshot(path=saved("import-notice.png"))
 
 
 async def wait_for_statistics(demo: DemoHomeAssistant) -> None:
