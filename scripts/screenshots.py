@@ -165,6 +165,13 @@ async def take_screenshots(
     await page.screenshot(path=saved("calendar-write.png"))
     await editor.get_by_role("button", name="Close").click()
 
+    await statistics_screenshots(demo, page, saved)
+
+
+async def statistics_screenshots(
+    demo: DemoHomeAssistant, page: Page, saved: Callable[[str], pathlib.Path]
+) -> None:
+    """The years of history in the recorder, the goal, the import's notice."""
     # The years of history in the recorder, and a 2,000 km run goal.
     await demo.ws(
         "call_service",
