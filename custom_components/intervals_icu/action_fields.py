@@ -77,6 +77,14 @@ def time_field(field: str) -> Callable[[Any], time]:
     return _parsed(field, cv.time, "invalid_time", TIME_FORMAT)
 
 
+def whole_number(low: float, high: float) -> vol.All[int]:
+    """A number in the range, rounded: the API stores these as integers.
+
+    47.6 bpm from a sensor is sent as 48.
+    """
+    return vol.All(vol.Coerce(float), vol.Range(min=low, max=high), round)
+
+
 def choice_field(
     field: str, choices: Collection[str], key: str
 ) -> Callable[[Any], str]:

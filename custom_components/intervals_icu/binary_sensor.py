@@ -92,7 +92,7 @@ class IntervalsWorkoutTodaySensor(IntervalsEntity, BinarySensorEntity):
     _unsub_midnight: CALLBACK_TYPE | None = None
 
     def _today(self) -> date:
-        return dt_util.utcnow().astimezone(self.coordinator.data.zone).date()
+        return self.coordinator.data.today_now()
 
     @property
     @override

@@ -9,6 +9,8 @@ import heapq
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from homeassistant.util import dt as dt_util
+
 from .api import Activity, Athlete, Event, Wellness
 from .const import DEFAULT_URL
 from .sync.athlete_sync import Fetched
@@ -120,6 +122,10 @@ class IntervalsData:
         settings = settings_for(self.groups.get(group, ()), self.athlete.sport_settings)
         chosen = None if settings is None else settings.pace_units
         return pace_units_for(group, chosen, us_customary=self.us_customary)
+
+    def today_now(self) -> date:
+        """The athlete's today at this moment (`today` is the update's)."""
+        return dt_util.utcnow().astimezone(self.zone).date()
 
     def workouts_of(self, day: date) -> tuple[PlannedWorkout, ...]:
         """The workouts planned for an athlete-local day, each done or not."""

@@ -18,9 +18,8 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.util import dt as dt_util
 
-from .action_fields import choice_field, date_field
+from .action_fields import choice_field, date_field, whole_number
 from .api import WellnessUpdate
 from .api.writes import EVENT_CATEGORIES
 from .const import DOMAIN
@@ -70,25 +69,20 @@ def _number(low: float, high: float) -> vol.All[float]:
     return vol.All(vol.Coerce(float), vol.Range(min=low, max=high))
 
 
-def _whole(low: int, high: int) -> vol.All[int]:
-    # The API stores these as integers; 47.6 bpm from a sensor is sent as 48.
-    return vol.All(vol.Coerce(float), vol.Range(min=low, max=high), round)
-
-
 # Field of the action -> its validator; each is a field of WellnessUpdate too,
 # except the hours slept, which the API takes in seconds.
 WELLNESS_INPUTS: Final[dict[str, Any]] = {
     "weight": _number(20, 400),
-    "resting_hr": _whole(20, 250),
+    "resting_hr": whole_number(20, 250),
     "hrv": _number(1, 500),
     ATTR_SLEEP_HOURS: _number(0, 24),
     "sleep_score": _number(0, 100),
     "readiness": _number(0, 100),
-    "soreness": _whole(1, 4),
-    "fatigue": _whole(1, 4),
-    "stress": _whole(1, 4),
-    "mood": _whole(1, 4),
-    "motivation": _whole(1, 4),
+    "soreness": whole_number(1, 4),
+    "fatigue": whole_number(1, 4),
+    "stress": whole_number(1, 4),
+    "mood": whole_number(1, 4),
+    "motivation": whole_number(1, 4),
     ATTR_COMMENTS: vol.All(cv.string, vol.Length(max=MAX_COMMENT)),
 }
 
@@ -193,10 +187,7 @@ async def _async_set_wellness(call: ServiceCall) -> None:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="no_wellness_values"
         )
-    day: date = (
-        call.data.get(ATTR_DATE)
-        or dt_util.utcnow().astimezone(coordinator.data.zone).date()
-    )
+    day: date = call.data.get(ATTR_DATE) or coordinator.data.today_now()
     with handle_request_errors(call.hass, coordinator.config_entry):
         await coordinator.client.put_wellness(coordinator.athlete_id, day, update)
     await coordinator.async_request_refresh()
@@ -277,7 +268,7 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
         )
     with handle_request_errors(call.hass, coordinator.config_entry):
         result = await coordinator.async_reimport_history()
-    today = dt_util.utcnow().astimezone(coordinator.data.zone).date()
+    today = coordinator.data.today_now()
     first = result.first_day
     return {
         "first_day": first.isoformat() if first else None,

@@ -22,7 +22,13 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util
 
-from .action_fields import choice_field, date_field, datetime_field, time_field
+from .action_fields import (
+    choice_field,
+    date_field,
+    datetime_field,
+    time_field,
+    whole_number,
+)
 from .api import ACTIVITY_TYPES, Event, EventWrite, ManualActivity
 from .api.parse import DISTANCE
 from .api.writes import LOAD, MAX_DESCRIPTION, MAX_NAME, MOVING_TIME, RPE
@@ -77,10 +83,6 @@ LOG_FIELD_NAMES: Final = {
 }
 
 
-def _whole(bound_low: float, bound_high: float) -> vol.All[int]:
-    return vol.All(vol.Coerce(float), vol.Range(min=bound_low, max=bound_high), round)
-
-
 _TYPE = choice_field(ATTR_TYPE, ACTIVITY_TYPES, "unknown_activity_type")
 _EVENT_ID = vol.All(cv.string, vol.Match(r"^[1-9][0-9]{0,9}$"))
 _DURATION = vol.All(
@@ -90,7 +92,7 @@ _DURATION = vol.All(
     ),
 )
 _DISTANCE = vol.All(vol.Coerce(float), vol.Range(min=0, max=DISTANCE.high))
-_LOAD = _whole(LOAD.low, LOAD.high)
+_LOAD = whole_number(LOAD.low, LOAD.high)
 _KEY = vol.All(cv.string, vol.Length(min=1, max=100))
 _ENTRY = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 _PLANNED = {
@@ -129,7 +131,7 @@ LOG_ACTIVITY_SCHEMA = vol.Schema(
         vol.Required(ATTR_MOVING_TIME): _DURATION,
         vol.Optional(ATTR_DISTANCE): _DISTANCE,
         vol.Optional(ATTR_TRAINING_LOAD): _LOAD,
-        vol.Optional(ATTR_RPE): _whole(RPE.low, RPE.high),
+        vol.Optional(ATTR_RPE): whole_number(RPE.low, RPE.high),
         vol.Optional(ATTR_NAME): vol.All(cv.string, vol.Length(max=MAX_NAME)),
         vol.Optional(ATTR_NOTES): vol.All(cv.string, vol.Length(max=MAX_DESCRIPTION)),
         vol.Optional(ATTR_KEY): _KEY,

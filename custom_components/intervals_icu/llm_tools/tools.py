@@ -10,9 +10,9 @@ import voluptuous as vol
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import llm
-from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
 
+from ..action_fields import DATE_FORMAT
 from ..compat import tool_annotations, tool_result
 from ..const import DOMAIN
 from ..training.totals import ALL
@@ -22,7 +22,6 @@ from .athletes import ATHLETE, AthleteEntry, Athletes, ToolError
 
 SPORTS = ("run", "ride", "swim")
 MAX_COUNT = 20
-DATE_FORMAT = "YYYY-MM-DD"
 
 
 def describe_invalid(err: vol.Invalid) -> str:
@@ -108,7 +107,7 @@ def _units(athlete: AthleteEntry) -> Units:
 
 def today_of(athlete: AthleteEntry) -> date:
     """The athlete's today, now (the snapshot may be from before midnight)."""
-    return dt_util.utcnow().astimezone(athlete.data().zone).date()
+    return athlete.data().today_now()
 
 
 class StatusTool(IntervalsTool):

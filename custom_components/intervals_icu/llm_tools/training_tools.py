@@ -20,6 +20,7 @@ from homeassistant.helpers import llm
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import DistanceConverter
 
+from ..action_fields import DATE_FORMAT
 from ..api import ACTIVITY_TYPES
 from ..api.parse import DISTANCE
 from ..compat import tool_annotations
@@ -42,7 +43,7 @@ from ..write_services import (
 )
 from .answers import Json, Units, hours_minutes
 from .athletes import AthleteEntry, Athletes, ToolError
-from .tools import DATE_FORMAT, IntervalsTool
+from .tools import IntervalsTool
 from .write_tools import EXPLICIT_ONLY
 
 TYPE_DESCRIPTION = (

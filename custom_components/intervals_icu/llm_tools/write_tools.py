@@ -16,12 +16,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import llm
 from homeassistant.util.unit_conversion import MassConverter
 
+from ..action_fields import DATE_FORMAT
 from ..compat import tool_annotations
 from ..const import DOMAIN
 from ..services import ATTR_DATE, SERVICE_SET_WELLNESS, WELLNESS_INPUTS
 from .answers import Json
 from .athletes import AthleteEntry, Athletes, ToolError
-from .tools import DATE_FORMAT, IntervalsTool, parse_day, today_of
+from .tools import IntervalsTool, parse_day, today_of
 
 EXPLICIT_ONLY = (
     " Only call this when the user explicitly asks to log, record or plan"
